@@ -1,0 +1,49 @@
+using System.Runtime.CompilerServices;
+
+namespace IotSim.Core.Kernels;
+
+/// <summary>
+/// Counter-based randomness: every random number is a pure function of (seed, channel, tick, stream), built from
+/// the MurmurHash3 32-bit finaliser, so output never depends on processing order, threads or vector width.
+/// </summary>
+internal static class Hash32
+{
+    /// <summary>Stream salt for the anomaly-start draw.</summary>
+    public const uint AnomalySalt = 0x68E31DA4;
+    /// <summary>Stream salt for the drift step.</summary>
+    public const uint DriftSalt = 0xB5297A4D;
+    /// <summary>Stream salt for the anomaly kind draw.</summary>
+    public const uint KindSalt = 0x1B56C4E9;
+    /// <summary>Stream salt for the anomaly sign draw.</summary>
+    public const uint SignSalt = 0x7FEB352D;
+
+    /// <summary>MurmurHash3 fmix32.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint Mix(uint h)
+    {
+        h ^= h >> 16;
+        h *= 0x85EBCA6B;
+        h ^= h >> 13;
+        h *= 0xC2B2AE35;
+        h ^= h >> 16;
+        return h;
+    }
+
+    /// <summary>Per-channel key: fixed for a (seed, global channel id) pair.</summary>
+    public static uint ChannelKey(ulong seed, long globalChannel)
+    {
+        uint lo = Mix((uint)globalChannel * 0x9E3779B1u ^ (uint)seed);
+        return Mix(lo ^ (uint)(globalChannel >> 32) * 0x85EBCA77u ^ (uint)(seed >> 32) * 0x27D4EB2Fu);
+    }
+
+    /// <summary>Per-tick key: fixed for a (seed, interval group, tick) triple.</summary>
+    public static uint TickKey(ulong seed, int group, long tick)
+    {
+        uint hi = Mix((uint)(tick >> 32) ^ (uint)(seed >> 32) ^ (uint)group * 0x165667B1u);
+        return Mix((uint)tick * 0x85EBCA77u ^ hi ^ (uint)seed * 0xC2B2AE3Du);
+    }
+
+    /// <summary>Uniform float in [0, 1) from the top 24 bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Unit(uint h) => (int)(h >> 8) * (1f / 16777216f);
+}

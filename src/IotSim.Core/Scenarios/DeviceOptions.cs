@@ -1,0 +1,17 @@
+namespace IotSim.Core.Scenarios;
+
+/// <summary>Identity of simulated devices. Unset manufacturer/model/firmware are mixed deterministically across the fleet.</summary>
+public sealed record DeviceOptions
+{
+    /// <summary>Device ids are <c>{IdPrefix}-{index:D6}</c>.</summary>
+    public string IdPrefix { get; init; } = "dev";
+
+    /// <summary>A fixed manufacturer for every device, or null for a mix.</summary>
+    public string? Manufacturer { get; init; }
+
+    /// <summary>A fixed model (must belong to the manufacturer), or null.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>A fixed firmware version, or null for a mix.</summary>
+    public string? Firmware { get; init; }
+}

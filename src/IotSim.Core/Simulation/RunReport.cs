@@ -1,0 +1,21 @@
+using IotSim.Core.Scenarios;
+using IotSim.Core.Sinks;
+
+namespace IotSim.Core.Simulation;
+
+/// <summary>The outcome of a run: readings generated, time taken and what each sink did with them.</summary>
+public sealed record RunReport(
+    long Generated,
+    long Omitted,
+    long Channels,
+    TimeSpan Wall,
+    SimdWidth Width,
+    int Threads,
+    IReadOnlyList<SinkReport> Sinks)
+{
+    /// <summary>Generated readings per wall-clock second.</summary>
+    public double ReadingsPerSecond => Wall.TotalSeconds > 0 ? Generated / Wall.TotalSeconds : 0;
+
+    /// <summary>True when no sink reported an error.</summary>
+    public bool Succeeded => Sinks.All(s => s.Error is null);
+}

@@ -1,0 +1,22 @@
+using IotSim.Core.Simulation;
+
+namespace IotSim.Core.Sinks;
+
+/// <summary>
+/// A destination for readings. The engine calls <see cref="OpenAsync"/> once, <see cref="WriteAsync"/> per batch
+/// (never concurrently), then <see cref="CompleteAsync"/> once on success, and always disposes.
+/// </summary>
+public interface IReadingSink : IAsyncDisposable
+{
+    /// <summary>Name shown in reports.</summary>
+    string Name { get; }
+
+    /// <summary>Prepares the destination (create files, connect).</summary>
+    ValueTask OpenAsync(Fleet fleet, CancellationToken cancellationToken);
+
+    /// <summary>Writes every present (non-omitted) reading of the batch. The batch is only valid during the call.</summary>
+    ValueTask WriteAsync(ReadingBatch batch, CancellationToken cancellationToken);
+
+    /// <summary>Flushes and finalises (e.g. gives files their final names).</summary>
+    ValueTask CompleteAsync(CancellationToken cancellationToken);
+}

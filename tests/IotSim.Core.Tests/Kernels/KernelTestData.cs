@@ -1,0 +1,59 @@
+using IotSim.Core.Kernels;
+using IotSim.Core.Scenarios;
+
+namespace IotSim.Core.Tests.Kernels;
+
+/// <summary>Seeded kernel inputs that exercise every branch: cycles, noise, drift limits, all anomaly kinds.</summary>
+internal static class KernelTestData
+{
+    public static IEnumerable<SimdWidth> AvailableWidths()
+    {
+        foreach (SimdWidth w in new[] { SimdWidth.Scalar, SimdWidth.V128, SimdWidth.V256, SimdWidth.V512 })
+        {
+            if (SensorKernel.IsSupported(w)) yield return w;
+        }
+    }
+
+    public static TheoryData<SimdWidth> VectorWidths()
+    {
+        var data = new TheoryData<SimdWidth>();
+        foreach (SimdWidth w in AvailableWidths())
+        {
+            if (w != SimdWidth.Scalar) data.Add(w);
+        }
+        return data;
+    }
+
+    public static KernelParams Params(ulong seed = 1234) =>
+        new(seed, 0, TimeSpan.FromSeconds(1), new AnomalyOptions
+        {
+            Types = AnomalyOptions.Defaults.ToDictionary(kv => kv.Key, kv => kv.Value with { Duration = TimeSpan.FromSeconds(kv.Key == AnomalyKind.Spike ? 1 : 7) }),
+        });
+
+    /// <summary>A state of <paramref name="count"/> channels with varied parameters and a high anomaly rate.</summary>
+    public static SensorState State(int count, ulong seed = 1234)
+    {
+        var s = new SensorState(count);
+        var rng = new Random((int)seed);
+        for (int c = 0; c < count; c++)
+        {
+            float q = MathF.Pow(10, c % 5);
+            float min = MathF.Round((float)(rng.NextDouble() * 100 - 50) * q) / q;
+            float range = MathF.Round((float)(rng.NextDouble() * 1000 + 1));
+            s.Key[c] = Hash32.ChannelKey(seed, c);
+            s.Min[c] = min;
+            s.Max[c] = MathF.Round((min + range) * q) / q;
+            s.Nominal[c] = min + range * (float)rng.NextDouble();
+            s.Sigma[c] = c % 7 == 0 ? 0 : range * 0.01f * (float)rng.NextDouble();
+            s.DriftRate[c] = range * 0.001f;
+            s.DriftLimit[c] = range * 0.001f * (c % 3);
+            s.Amplitude[c] = c % 2 == 0 ? range * 0.2f : 0;
+            s.CycleStep[c] = (uint)rng.Next() * 3u;
+            s.Phase[c] = (uint)rng.Next() * 5u;
+            s.Quantum[c] = q;
+            s.AnomProb[c] = 0.05f;
+            s.AnomScale[c] = range * 0.2f;
+        }
+        return s;
+    }
+}
