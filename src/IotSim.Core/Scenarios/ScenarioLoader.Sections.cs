@@ -1,0 +1,273 @@
+using System.Globalization;
+using IotSim.Core.Catalog;
+using IotSim.Core.Util;
+using YamlDotNet.RepresentationModel;
+
+namespace IotSim.Core.Scenarios;
+
+public static partial class ScenarioLoader
+{
+    private sealed partial class Parser
+    {
+        private YamlNode? _industriesNode;
+
+        public Scenario Parse(YamlNode? root)
+        {
+            var scenario = new Scenario();
+            if (root is null) return scenario;
+            foreach (Entry e in Entries(root, "", RootKeys))
+            {
+                scenario = e.Key switch
+                {
+                    "seed" => scenario with { Seed = UInt64(e.Value, e.Path) },
+                    "fleet" => Fleet(e, scenario),
+                    "custom_sensors" => scenario with { CustomSensors = CustomSensors(e) },
+                    "time" => Time(e, scenario),
+                    "engine" => Engine(e, scenario),
+                    "output" => Output(e, scenario),
+                    "anomalies" => scenario with { Anomalies = Anomalies(e) },
+                    "sinks" => scenario with { Sinks = Sinks(e) },
+                    _ => throw new InvalidOperationException("unhandled key " + e.Key),
+                };
+            }
+            if (_industriesNode is not null && scenario.Industries.Count == 0 && scenario.CustomSensors.Count == 0)
+            {
+                throw Fail(_industriesNode, "fleet.industries",
+                    $"at least one industry is needed when custom_sensors defines no sensors; allowed: {List(IndustryChoices)}");
+            }
+            return scenario;
+        }
+
+        private Scenario Fleet(Entry section, Scenario scenario)
+        {
+            foreach (Entry e in Entries(section.Value, section.Path, FleetKeys))
+            {
+                scenario = e.Key switch
+                {
+                    "industries" => scenario with { Industries = Industries(e) },
+                    "devices" => scenario with { Devices = Int32(e.Value, e.Path, 1, MaxDevices) },
+                    "interval" => scenario with { Interval = Interval(e.Value, e.Path) },
+                    "device" => scenario with { Device = Device(e) },
+                    _ => throw new InvalidOperationException("unhandled key " + e.Key),
+                };
+            }
+            return scenario;
+        }
+
+        private List<string> Industries(Entry e)
+        {
+            _industriesNode = e.Value;
+            IReadOnlyList<string> choices = IndustryChoices;
+            var result = new List<string>();
+            foreach (Item item in StringOrList(e.Value, e.Path, "an industry name or a list of them"))
+            {
+                string name = item.Text.Trim();
+                if (name == "all")
+                {
+                    foreach (string industry in SensorCatalog.Industries)
+                    {
+                        if (!result.Contains(industry)) result.Add(industry);
+                    }
+                }
+                else if (name == SensorCatalog.EnvironmentalProfile || SensorCatalog.IsIndustry(name))
+                {
+                    if (!result.Contains(name)) result.Add(name);
+                }
+                else
+                {
+                    throw Fail(item.Node, item.Path, $"unknown industry '{name}'{DidYouMean.Suggest(name, choices)}; allowed: {List(choices)}");
+                }
+            }
+            return result;
+        }
+
+        private DeviceOptions Device(Entry section)
+        {
+            var device = new DeviceOptions();
+            Entry? model = null;
+            foreach (Entry e in Entries(section.Value, section.Path, DeviceKeys))
+            {
+                switch (e.Key)
+                {
+                    case "id_prefix":
+                        string prefix = NonEmpty(e.Value, e.Path);
+                        foreach (char c in prefix)
+                        {
+                            if (!char.IsAsciiLetterOrDigit(c) && c is not ('_' or '-'))
+                            {
+                                throw Fail(e.Value, e.Path, $"'{prefix}' may only contain letters, digits, '_' and '-'");
+                            }
+                        }
+                        device = device with { IdPrefix = prefix };
+                        break;
+                    case "manufacturer":
+                        device = device with { Manufacturer = Choice(e.Value, e.Path, "manufacturer", DeviceModels.ManufacturerNames) };
+                        break;
+                    case "model":
+                        model = e;
+                        device = device with { Model = Text(e.Value, e.Path) };
+                        break;
+                    case "firmware":
+                        device = device with { Firmware = Choice(e.Value, e.Path, "firmware version", DeviceModels.FirmwareVersions) };
+                        break;
+                    default:
+                        throw new InvalidOperationException("unhandled key " + e.Key);
+                }
+            }
+            // Checked after the loop because manufacturer may follow model in the file.
+            if (model is { } m)
+            {
+                if (device.Manufacturer is not { } maker)
+                {
+                    _ = Choice(m.Value, m.Path, "model", AllModels);
+                }
+                else if (!DeviceModels.Models[maker].Contains(device.Model))
+                {
+                    string[] models = DeviceModels.Models[maker];
+                    throw Fail(m.Value, m.Path, $"model '{device.Model}' is not made by {maker}{DidYouMean.Suggest(device.Model!, models)}; allowed: {List(models)}");
+                }
+            }
+            return device;
+        }
+
+        private static string[] AllModels => [.. DeviceModels.ManufacturerNames.SelectMany(m => DeviceModels.Models[m])];
+
+        private Scenario Time(Entry section, Scenario scenario)
+        {
+            Entry? duration = null, end = null, start = null;
+            foreach (Entry e in Entries(section.Value, section.Path, TimeKeys))
+            {
+                switch (e.Key)
+                {
+                    case "mode":
+                        TimeMode mode = Choice(e.Value, e.Path, "time mode", TimeModes) == "realtime" ? TimeMode.Realtime : TimeMode.Backfill;
+                        scenario = scenario with { Mode = mode };
+                        break;
+                    case "start":
+                        start = e;
+                        scenario = scenario with { Start = Timestamp(e.Value, e.Path) };
+                        break;
+                    case "duration":
+                        duration = e;
+                        scenario = scenario with { Duration = Duration(e.Value, e.Path, TimeSpan.FromTicks(1), TimeSpan.MaxValue) };
+                        break;
+                    case "end":
+                        end = e;
+                        scenario = scenario with { End = Timestamp(e.Value, e.Path) };
+                        break;
+                    default:
+                        throw new InvalidOperationException("unhandled key " + e.Key);
+                }
+            }
+            if (end is { } endEntry)
+            {
+                if (duration is { } d)
+                {
+                    throw Fail(endEntry.Value, endEntry.Path, $"set either time.duration (line {ToLine(d.Value.Start.Line)}) or time.end, not both");
+                }
+                if (start is { } startEntry && scenario.End <= scenario.Start)
+                {
+                    throw Fail(endEntry.Value, endEntry.Path,
+                        $"end {Text(endEntry.Value, endEntry.Path)} must be after start {Text(startEntry.Value, startEntry.Path)}");
+                }
+            }
+            return scenario;
+        }
+
+        private Scenario Engine(Entry section, Scenario scenario)
+        {
+            foreach (Entry e in Entries(section.Value, section.Path, EngineKeys))
+            {
+                scenario = e.Key switch
+                {
+                    "threads" => scenario with { Threads = Int32(e.Value, e.Path, 0, MaxThreads) },
+                    "batch_size" => scenario with { BatchSize = Int32(e.Value, e.Path, 1, MaxBatchSize) },
+                    "simd" => scenario with { Simd = (SimdWidth)Array.IndexOf(SimdWidths, Choice(e.Value, e.Path, "SIMD width", SimdWidths)) },
+                    "shard" => scenario with { Shard = ParseShard(e) },
+                    _ => throw new InvalidOperationException("unhandled key " + e.Key),
+                };
+            }
+            return scenario;
+        }
+
+        private Shard ParseShard(Entry e)
+        {
+            string text = Text(e.Value, e.Path).Trim();
+            int slash = text.IndexOf('/', StringComparison.Ordinal);
+            if (slash > 0
+                && int.TryParse(text.AsSpan(0, slash).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int index)
+                && int.TryParse(text.AsSpan(slash + 1).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int count)
+                && index < count)
+            {
+                return new Shard(index, count);
+            }
+            throw Fail(e.Value, e.Path, $"expected i/N with 0 <= i < N (e.g. 0/4), found '{text}'");
+        }
+
+        private Scenario Output(Entry section, Scenario scenario)
+        {
+            foreach (Entry e in Entries(section.Value, section.Path, OutputKeys))
+            {
+                scenario = e.Key switch
+                {
+                    "shape" => scenario with { Shape = Choice(e.Value, e.Path, "output shape", Shapes) == "wide" ? OutputShape.Wide : OutputShape.Narrow },
+                    _ => throw new InvalidOperationException("unhandled key " + e.Key),
+                };
+            }
+            return scenario;
+        }
+
+        private AnomalyOptions Anomalies(Entry section)
+        {
+            var options = new AnomalyOptions();
+            Entry? typesEntry = null;
+            foreach (Entry e in Entries(section.Value, section.Path, AnomaliesKeys))
+            {
+                switch (e.Key)
+                {
+                    case "enabled":
+                        options = options with { Enabled = Bool(e.Value, e.Path) };
+                        break;
+                    case "probability_scale":
+                        options = options with { ProbabilityScale = Number(e.Value, e.Path, 0, MaxProbabilityScale) };
+                        break;
+                    case "types":
+                        typesEntry = e;
+                        options = options with { Types = AnomalyTypes(e) };
+                        break;
+                    default:
+                        throw new InvalidOperationException("unhandled key " + e.Key);
+                }
+            }
+            if (options.Enabled && !options.Types.Values.Any(t => t.Enabled && t.Weight > 0))
+            {
+                YamlNode at = typesEntry?.Value ?? section.Value;
+                throw Fail(at, "anomalies.types", "while anomalies are enabled, at least one kind must be enabled with a weight > 0 (or set anomalies.enabled: false)");
+            }
+            return options;
+        }
+
+        private Dictionary<AnomalyKind, AnomalyTypeOptions> AnomalyTypes(Entry section)
+        {
+            var types = new Dictionary<AnomalyKind, AnomalyTypeOptions>(AnomalyOptions.Defaults);
+            IReadOnlyList<string> kinds = AnomalyKinds.Names;
+            foreach (Entry kindEntry in Entries(section.Value, section.Path, kinds, "anomaly kind"))
+            {
+                _ = AnomalyKinds.TryParse(kindEntry.Key, out AnomalyKind kind);
+                AnomalyTypeOptions type = types[kind];
+                foreach (Entry e in Entries(kindEntry.Value, kindEntry.Path, AnomalyTypeKeys))
+                {
+                    type = e.Key switch
+                    {
+                        "enabled" => type with { Enabled = Bool(e.Value, e.Path) },
+                        "weight" => type with { Weight = Number(e.Value, e.Path, 0, MaxAnomalyWeight) },
+                        "duration" => type with { Duration = Duration(e.Value, e.Path, TimeSpan.FromTicks(1), MaxAnomalyDuration) },
+                        _ => throw new InvalidOperationException("unhandled key " + e.Key),
+                    };
+                }
+                types[kind] = type;
+            }
+            return types;
+        }
+    }
+}

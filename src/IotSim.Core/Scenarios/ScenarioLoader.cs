@@ -1,0 +1,131 @@
+using IotSim.Core.Catalog;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace IotSim.Core.Scenarios;
+
+/// <summary>
+/// Reads scenario YAML into a validated <see cref="Scenario"/>; every problem is a <see cref="ConfigException"/>
+/// with the file, line and dotted key. Walks the YAML representation model by hand (no reflection), so it is AOT-safe.
+/// </summary>
+public static partial class ScenarioLoader
+{
+    internal static readonly string[] RootKeys = ["seed", "fleet", "custom_sensors", "time", "engine", "output", "anomalies", "sinks"];
+    internal static readonly string[] FleetKeys = ["industries", "devices", "interval", "device"];
+    internal static readonly string[] DeviceKeys = ["id_prefix", "manufacturer", "model", "firmware"];
+    internal static readonly string[] CustomSensorsKeys = ["industry", "csv", "sensors"];
+    internal static readonly string[] RequiredSensorKeys = ["name", "sensor_type", "unit", "min_value", "max_value", "nominal_value"];
+    internal static readonly string[] SensorKeys =
+    [
+        .. RequiredSensorKeys, "noise_std", "drift_rate", "anomaly_probability", "anomaly_magnitude", "cyclic",
+        "cycle_period_seconds", "cycle_amplitude", "precision", "interval",
+    ];
+    internal static readonly string[] TimeKeys = ["mode", "start", "duration", "end"];
+    internal static readonly string[] EngineKeys = ["threads", "batch_size", "simd", "shard"];
+    internal static readonly string[] OutputKeys = ["shape"];
+    internal static readonly string[] AnomaliesKeys = ["enabled", "probability_scale", "types"];
+    internal static readonly string[] AnomalyTypeKeys = ["enabled", "weight", "duration"];
+    internal static readonly string[] ConsoleSinkKeys = ["type", "name", "format", "queue_capacity", "batch_size"];
+    internal static readonly string[] FileSinkKeys =
+        ["type", "name", "format", "path", "rotation", "max_bytes", "compression", "queue_capacity", "batch_size"];
+    internal static readonly string[] NullSinkKeys = ["type", "name", "queue_capacity", "batch_size"];
+
+    internal static readonly string[] TimeModes = ["backfill", "realtime"];
+    internal static readonly string[] Shapes = ["narrow", "wide"];
+    internal static readonly string[] SimdWidths = ["auto", "scalar", "v128", "v256", "v512"];
+    internal static readonly string[] Compressions = ["none", "gzip", "lz4"];
+    internal static readonly string[] ConsoleFormats = ["text", "json"];
+    internal static readonly string[] FileFormats = ["csv", "jsonl"];
+
+    internal const int MaxDevices = 100_000_000;
+    internal const int MaxThreads = 1024;
+    internal const int MaxBatchSize = 64 << 20;
+    internal const int MaxQueueCapacity = 1024;
+    internal const long MinRotateBytes = 4096;
+    internal const double MaxProbabilityScale = 1000;
+    internal const double MaxAnomalyWeight = 1000;
+    internal static readonly TimeSpan MaxAnomalyDuration = TimeSpan.FromDays(30);
+    internal static readonly TimeSpan MaxInterval = TimeSpan.FromDays(1);
+    internal static readonly TimeSpan MinRotation = TimeSpan.FromSeconds(1);
+    internal static readonly TimeSpan MaxRotation = TimeSpan.FromDays(366);
+
+    /// <summary>Names accepted in <c>fleet.industries</c>: <c>all</c>, <c>environmental</c> and the built-in industries.</summary>
+    internal static IReadOnlyList<string> IndustryChoices => ["all", SensorCatalog.EnvironmentalProfile, .. SensorCatalog.Industries];
+
+    /// <summary>The keys a sink of <paramref name="type"/> accepts.</summary>
+    internal static string[] SinkKeysFor(string type) => type switch
+    {
+        "console" => ConsoleSinkKeys,
+        "file" => FileSinkKeys,
+        "null" => NullSinkKeys,
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "unknown sink type"),
+    };
+
+    /// <summary>Loads and validates a scenario file; relative paths inside it resolve against its folder.</summary>
+    public static Scenario LoadFile(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+        {
+            throw new ConfigException(path, 0, null, Directory.Exists(path) ? "expected a scenario file, found a directory" : "scenario file not found");
+        }
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException(path, 0, null, "cannot read the scenario file: " + ex.Message);
+        }
+        string fullPath = Path.GetFullPath(path);
+        return Load(text, path, Path.GetDirectoryName(fullPath)) with { SourcePath = fullPath };
+    }
+
+    /// <summary>
+    /// Loads and validates scenario YAML. <paramref name="sourceName"/> names it in errors; relative paths resolve
+    /// against <paramref name="baseDirectory"/> (sensor CSV files against the current directory when it is null).
+    /// </summary>
+    public static Scenario Load(string yamlText, string sourceName, string? baseDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(yamlText);
+        ArgumentNullException.ThrowIfNull(sourceName);
+        var stream = new YamlStream();
+        var scanner = new Scanner(new StringReader(yamlText));
+        try
+        {
+            stream.Load(new YamlDotNet.Core.Parser(scanner));
+        }
+        catch (YamlException ex)
+        {
+            throw new ConfigException(sourceName, ToLine(ex.Start.Line), null, "invalid YAML: " + YamlProblem(ex));
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails this way on some malformed flow collections; the scanner still knows where it stopped.
+            throw new ConfigException(sourceName, ToLine(scanner.CurrentPosition.Line), null,
+                $"invalid YAML near column {scanner.CurrentPosition.Column}: check brackets, quotes and indentation");
+        }
+        if (stream.Documents.Count > 1)
+        {
+            throw new ConfigException(sourceName, ToLine(stream.Documents[1].RootNode.Start.Line), null,
+                "expected one YAML document, found " + stream.Documents.Count);
+        }
+        YamlNode? root = stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
+        return new Parser(sourceName, baseDirectory).Parse(root);
+    }
+
+    private static int ToLine(long line) => (int)Math.Clamp(line, 0, int.MaxValue);
+
+    // YamlException.Message starts with "(Line: 3, Col: 5, Idx: 20) - (Line: ...): "; the line is reported separately.
+    private static string YamlProblem(YamlException ex)
+    {
+        string message = ex.Message;
+        int cut = message.IndexOf("): ", StringComparison.Ordinal);
+        if (message.StartsWith("(Line:", StringComparison.Ordinal) && cut >= 0)
+        {
+            message = message[(cut + 3)..];
+        }
+        return ex.Start.Column > 0 ? $"{message} (column {ex.Start.Column})" : message;
+    }
+}
