@@ -96,11 +96,19 @@ public sealed class Fleet
     {
         DeviceOptions o = Scenario.Device;
         uint h = Hash32.Mix((uint)device * 0x9E3779B1u ^ (uint)Scenario.Seed ^ 0x5BD1E995u);
-        string manufacturer = o.Manufacturer
-            ?? (o.Model is { } m ? DeviceModels.Models.First(kv => kv.Value.Contains(m)).Key : DeviceModels.ManufacturerNames[h % 4]);
+        string manufacturer = o.Manufacturer ?? (o.Model is null ? DeviceModels.ManufacturerNames[h % 4] : ManufacturerOf(o.Model));
         string model = o.Model ?? DeviceModels.Models[manufacturer][(h >> 8) % 4];
         string firmware = o.Firmware ?? DeviceModels.FirmwareVersions[(h >> 16) % (uint)DeviceModels.FirmwareVersions.Length];
         return (manufacturer, model, firmware);
+    }
+
+    private static string ManufacturerOf(string model)
+    {
+        foreach (var (manufacturer, models) in DeviceModels.Models)
+        {
+            if (Array.IndexOf(models, model) >= 0) return manufacturer;
+        }
+        throw new ConfigException(null, 0, "fleet.device.model", $"unknown model '{model}'");
     }
 
     /// <summary>Anomaly probability factor of a device: manufacturer factor × firmware factor.</summary>

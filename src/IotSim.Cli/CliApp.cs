@@ -1,0 +1,69 @@
+using System.CommandLine;
+using IotSim.Core;
+
+namespace IotSim.Cli;
+
+/// <summary>The <c>iotsim</c> command tree.</summary>
+internal static class CliApp
+{
+    /// <summary>Parses and runs a command line; output and errors go to the given writers.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Stream? consoleStream = null)
+    {
+        var root = new RootCommand("IotSim: a fast, reproducible load generator for industrial IoT sensor data.");
+        root.Subcommands.Add(RunCommand.Create(output, error, consoleStream));
+        root.Subcommands.Add(BenchCommand.Create(output, error));
+        foreach (Command c in InfoCommands.Create(output, error))
+        {
+            root.Subcommands.Add(c);
+        }
+        ParseResult parse = root.Parse(args);
+        if (UnknownOption(parse, args) is { } unknown)
+        {
+            await error.WriteLineAsync($"error: {unknown}").ConfigureAwait(false);
+            return ExitCodes.BadInput;
+        }
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var e in parse.Errors)
+            {
+                await error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            }
+            await error.WriteLineAsync("Run 'iotsim --help' for usage.").ConfigureAwait(false);
+            return ExitCodes.BadInput;
+        }
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+        }
+        catch (ConfigException ex)
+        {
+            await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.BadInput;
+        }
+    }
+
+    /// <summary>
+    /// A token that looks like an option but is none of the command's: System.CommandLine would otherwise take it
+    /// as the scenario argument, so it is reported here with a suggestion.
+    /// </summary>
+    private static string? UnknownOption(ParseResult parse, string[] args)
+    {
+        Command command = parse.CommandResult.Command;
+        var known = new HashSet<string>(StringComparer.Ordinal) { "--help", "-h", "-?", "--version" };
+        foreach (Option o in command.Options)
+        {
+            known.Add(o.Name);
+            foreach (string alias in o.Aliases) known.Add(alias);
+        }
+        foreach (string token in args)
+        {
+            if (token == "--") break;
+            string name = token.Split('=', 2)[0];
+            if (name.StartsWith("--", StringComparison.Ordinal) && !known.Contains(name))
+            {
+                return $"unknown option '{name}' for '{command.Name}'" + Core.Util.DidYouMean.Suggest(name, known.Where(k => k.StartsWith("--", StringComparison.Ordinal)));
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,112 @@
+using System.CommandLine;
+using IotSim.Core;
+using IotSim.Core.Catalog;
+using IotSim.Core.Scenarios;
+using IotSim.Core.Simulation;
+using IotSim.Core.Sinks;
+
+namespace IotSim.Cli;
+
+/// <summary>Discovery commands: list-industries, list-sensors, list-sinks, init-config, validate, schema.</summary>
+internal static class InfoCommands
+{
+    public static IEnumerable<Command> Create(TextWriter output, TextWriter error)
+    {
+        var listIndustries = new Command("list-industries", "List the built-in industries with their sensor counts.");
+        listIndustries.SetAction(_ =>
+        {
+            output.WriteLine($"{"Industry",-24} {"Sensors",7}");
+            output.WriteLine(new string('-', 32));
+            foreach (string industry in SensorCatalog.Industries)
+            {
+                output.WriteLine($"{industry,-24} {SensorCatalog.Sensors(industry).Count,7}");
+            }
+            output.WriteLine(new string('-', 32));
+            output.WriteLine($"{"TOTAL",-24} {SensorCatalog.SensorCount,7}");
+            output.WriteLine();
+            output.WriteLine($"Device profile '{SensorCatalog.EnvironmentalProfile}': {string.Join(", ", SensorCatalog.Environmental.Select(s => s.Name))}");
+            return ExitCodes.Ok;
+        });
+        yield return listIndustries;
+
+        var industryArg = new Argument<string>("industry") { Description = "An industry from list-industries, or 'environmental'." };
+        var listSensors = new Command("list-sensors", "List the sensors of one industry.") { industryArg };
+        listSensors.SetAction(parse =>
+        {
+            string industry = parse.GetValue(industryArg)!;
+            IReadOnlyList<SensorDefinition> sensors = SensorCatalog.Sensors(industry);
+            output.WriteLine($"Sensors for '{industry}' ({sensors.Count} sensors):");
+            output.WriteLine();
+            output.WriteLine($"{"Name",-40} {"Type",-13} {"Unit",-8} {"Min",10} {"Max",10} {"Nominal",10} {"Noise σ",9} {"Interval",8}");
+            output.WriteLine(new string('-', 114));
+            foreach (SensorDefinition s in sensors)
+            {
+                output.WriteLine($"{s.Name,-40} {SensorTypes.ToName(s.Type),-13} {s.Unit,-8} {s.Min,10:0.###} {s.Max,10:0.###} {s.Nominal,10:0.###} {s.NoiseStd,9:0.####} {DurationParser.Format(s.Interval),8}");
+            }
+            return ExitCodes.Ok;
+        });
+        yield return listSensors;
+
+        var listSinks = new Command("list-sinks", "List the sink types of this build.");
+        listSinks.SetAction(_ =>
+        {
+            output.WriteLine($"{"Sink",-10} {"Formats",-12} Description");
+            output.WriteLine(new string('-', 72));
+            foreach (var (type, description, formats) in SinkFactory.Describe())
+            {
+                output.WriteLine($"{type,-10} {formats,-12} {description}");
+            }
+            return ExitCodes.Ok;
+        });
+        yield return listSinks;
+
+        var outOption = new Option<string?>("--output", "-o") { Description = "Write the starter scenario to this file instead of standard output." };
+        var initConfig = new Command("init-config", "Print a commented starter scenario.") { outOption };
+        initConfig.SetAction(parse =>
+        {
+            string? path = parse.GetValue(outOption);
+            if (path is null)
+            {
+                output.Write(StarterScenario.Text);
+                return ExitCodes.Ok;
+            }
+            if (File.Exists(path))
+            {
+                throw new ConfigException(path, 0, "--output", "the file already exists; choose another name or delete it first");
+            }
+            File.WriteAllText(path, StarterScenario.Text);
+            error.WriteLine($"wrote {path}");
+            return ExitCodes.Ok;
+        });
+        yield return initConfig;
+
+        var scenarioArg = new Argument<string>("scenario") { Description = "The scenario YAML file." };
+        var validate = new Command("validate", "Check a scenario file and print what it would run.") { scenarioArg };
+        validate.SetAction(parse =>
+        {
+            Scenario scenario = ScenarioLoader.LoadFile(parse.GetValue(scenarioArg)!);
+            Fleet fleet = Fleet.Build(scenario, DateTimeOffset.UtcNow);
+            foreach (SinkOptions sink in scenario.Sinks)
+            {
+                _ = SinkFactory.Create(sink, scenario, Stream.Null);
+            }
+            output.WriteLine($"{scenario.SourcePath}: valid");
+            output.WriteLine($"  sensors per device: {fleet.Sensors.Count} in {fleet.Groups.Count} interval group(s)");
+            output.WriteLine($"  devices: {scenario.Devices} (shard {scenario.Shard}: {fleet.EndDevice - fleet.FirstDevice}), channels: {fleet.ChannelCount:N0}");
+            output.WriteLine($"  time: {scenario.Mode.ToString().ToLowerInvariant()} from {fleet.Start:O} to {(fleet.End is { } e ? e.ToString("O") : "stopped")}");
+            long planned = fleet.PlannedReadings;
+            output.WriteLine($"  readings planned: {(planned == long.MaxValue ? "unbounded" : planned.ToString("N0"))}");
+            output.WriteLine($"  sinks: {string.Join(", ", scenario.Sinks.Select(s => s.Name ?? s.Type))}");
+            return ExitCodes.Ok;
+        });
+        yield return validate;
+
+        var schema = new Command("schema", "Print the JSON Schema of the scenario format (for editors).");
+        schema.SetAction(_ =>
+        {
+            output.Write(ScenarioSchema.Text);
+            return ExitCodes.Ok;
+        });
+        yield return schema;
+    }
+}

@@ -1,0 +1,12 @@
+namespace IotSim.Core.Encoders;
+
+/// <summary>Text formats the built-in encoders write.</summary>
+internal enum EncodingFormat
+{
+    /// <summary>Comma-separated values with a header line.</summary>
+    Csv,
+    /// <summary>One JSON object per line.</summary>
+    JsonLines,
+    /// <summary>Human-readable console lines (wide shape falls back to CSV).</summary>
+    Text,
+}

@@ -1,0 +1,120 @@
+using IotSim.Core.Encoders;
+using IotSim.Core.Scenarios;
+using IotSim.Core.Simulation;
+
+namespace IotSim.Core.Sinks;
+
+/// <summary>
+/// Writes readings to standard output (or any stream) as human-readable lines (<c>text</c>) or JSON Lines
+/// (<c>json</c>), flushed after every batch. With the wide shape, <c>text</c> writes wide CSV with a header and
+/// <c>json</c> wide JSON Lines. Delivery: at most once; a batch that failed after some of its bytes were written
+/// is not written again (the sink refuses further batches instead). Allocation-free per batch after warm-up.
+/// </summary>
+public sealed class ConsoleSink : IReadingSink
+{
+    private readonly bool _ownsOutput;
+    private readonly EncodingFormat _format;
+    private readonly OutputShape _shape;
+    private Stream? _output;
+    private ChunkedStreamWriter? _chunks;
+    private bool _faulted;
+
+    /// <summary>A sink writing to standard output.</summary>
+    /// <param name="format"><c>text</c> or <c>json</c>.</param>
+    /// <param name="shape">Narrow (one line per reading) or wide (one row per device and tick).</param>
+    /// <param name="name">Name shown in reports.</param>
+    public ConsoleSink(string format = "text", OutputShape shape = OutputShape.Narrow, string name = "console")
+        : this(null, format, shape, name, ownsOutput: true)
+    {
+    }
+
+    /// <summary>A sink writing to <paramref name="output"/>, which it does not dispose.</summary>
+    /// <param name="output">Where encoded readings go.</param>
+    /// <param name="format"><c>text</c> or <c>json</c>.</param>
+    /// <param name="shape">Narrow (one line per reading) or wide (one row per device and tick).</param>
+    /// <param name="name">Name shown in reports.</param>
+    public ConsoleSink(Stream output, string format = "text", OutputShape shape = OutputShape.Narrow, string name = "console")
+        : this(output ?? throw new ArgumentNullException(nameof(output)), format, shape, name, ownsOutput: false)
+    {
+    }
+
+    private ConsoleSink(Stream? output, string format, OutputShape shape, string name, bool ownsOutput)
+    {
+        _format = SinkFactory.ParseFormat("console", format, null);
+        _shape = shape;
+        _output = output;
+        _ownsOutput = ownsOutput;
+        Name = name ?? throw new ArgumentNullException(nameof(name));
+    }
+
+    /// <summary>Formats this sink accepts.</summary>
+    public static IReadOnlyList<string> Formats => SinkFactory.ConsoleFormats;
+
+    /// <inheritdoc/>
+    public string Name { get; }
+
+    /// <summary>Readings after which encoded bytes are written out even within a batch (null = per 4 MiB chunk).</summary>
+    public int? ChunkReadings { get; init; }
+
+    /// <inheritdoc/>
+    public ValueTask OpenAsync(Fleet fleet, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(fleet);
+        _output ??= Console.OpenStandardOutput();
+        _chunks = new ChunkedStreamWriter(ReadingEncoders.Create(fleet, _format, _shape), ChunkReadings);
+        _chunks.WriteHeader();
+        _chunks.FlushTo(_output);
+        _output.Flush();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask WriteAsync(ReadingBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (_chunks is null || _output is null)
+        {
+            return ValueTask.FromException(new InvalidOperationException($"{Name}: WriteAsync before OpenAsync"));
+        }
+        if (_faulted)
+        {
+            return ValueTask.FromException(new InvalidOperationException($"{Name}: an earlier batch was written in part before an error; not writing more"));
+        }
+        long before = _chunks.BytesOut;
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            // Blocking writes: the runner gives each sink its own task, and console streams are synchronous anyway.
+            foreach (BatchSegment segment in batch.Segments)
+            {
+                _chunks.EncodeSegment(batch, segment, _output);
+            }
+            _chunks.FlushTo(_output);
+            _output.Flush();
+            return ValueTask.CompletedTask;
+        }
+        catch (Exception ex)
+        {
+            _chunks.Discard();
+            _faulted |= _chunks.BytesOut != before;
+            return ValueTask.FromException(ex);
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask CompleteAsync(CancellationToken cancellationToken)
+    {
+        _output?.Flush();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        if (_ownsOutput && _output is not null)
+        {
+            await _output.DisposeAsync().ConfigureAwait(false);
+        }
+        _output = null;
+    }
+}

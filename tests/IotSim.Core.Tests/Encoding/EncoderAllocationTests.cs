@@ -1,0 +1,71 @@
+using System.Buffers;
+using IotSim.Core.Encoders;
+using IotSim.Core.Simulation;
+
+namespace IotSim.Core.Tests.Encoders;
+
+[Collection(SerialTestCollection.Name)]
+public sealed class EncoderAllocationTests
+{
+    public static TheoryData<string> Encoders() => ["narrow-csv", "narrow-jsonl", "narrow-text", "wide-csv", "wide-jsonl"];
+
+    private static ReadingEncoder Create(string name, Fleet fleet) => name switch
+    {
+        "narrow-csv" => NarrowEncoder.Csv(fleet),
+        "narrow-jsonl" => NarrowEncoder.JsonLines(fleet),
+        "narrow-text" => NarrowEncoder.Text(fleet),
+        "wide-csv" => WideEncoder.Csv(fleet),
+        "wide-jsonl" => WideEncoder.JsonLines(fleet),
+        _ => throw new ArgumentOutOfRangeException(nameof(name)),
+    };
+
+    [Theory]
+    [MemberData(nameof(Encoders))]
+    public void Encode_SteadyState_AllocatesNothing(string name)
+    {
+        ReadingBatch batch = EncoderTestKit.Batch(EncoderTestKit.Mining(devices: 40, seconds: 30, anomalyScale: 200), 8192);
+        Assert.True(batch.SegmentCount > 1);
+        Assert.True(batch.Omitted > 0);
+        ReadingEncoder encoder = Create(name, batch.Fleet);
+        var output = new ArrayBufferWriter<byte>();
+        for (int i = 0; i < 3; i++)
+        {
+            output.ResetWrittenCount();
+            encoder.Encode(batch, output);
+        }
+        int size = output.WrittenCount;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+        {
+            output.ResetWrittenCount();
+            encoder.Encode(batch, output);
+        }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+        Assert.Equal(size, output.WrittenCount);
+    }
+
+    [Fact]
+    public void ChunkedStreamWriter_SteadyState_AllocatesNothing()
+    {
+        ReadingBatch batch = EncoderTestKit.Batch(EncoderTestKit.Mining(devices: 40, seconds: 30), 8192);
+        var chunks = new ChunkedStreamWriter(NarrowEncoder.Csv(batch.Fleet), chunkReadings: 1000, chunkBytes: 16 * 1024);
+        using var sink = new MemoryStream();
+        for (int i = 0; i < 3; i++)
+        {
+            sink.Position = 0;
+            foreach (BatchSegment segment in batch.Segments) chunks.EncodeSegment(batch, segment, sink);
+            chunks.FlushTo(sink);
+        }
+        long size = sink.Position;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+        {
+            sink.Position = 0;
+            foreach (BatchSegment segment in batch.Segments) chunks.EncodeSegment(batch, segment, sink);
+            chunks.FlushTo(sink);
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(size, sink.Position);
+    }
+}
