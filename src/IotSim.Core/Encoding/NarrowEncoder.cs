@@ -17,7 +17,6 @@ internal sealed class NarrowEncoder : ReadingEncoder
     private readonly Slot[][] _slots;
     private readonly int[] _slotBudget;
     private readonly PaddedBytes[] _endings;
-    private readonly byte[] _header;
     private readonly int _padWidth;
 
     private NarrowEncoder(Fleet fleet, EncodingFormat format, string before, string afterTimestamp, string idTail, string nullToken)
@@ -71,7 +70,7 @@ internal sealed class NarrowEncoder : ReadingEncoder
             }
             _slotBudget[g] = widest + Utf8Writer.MaxValueBytes + _padWidth + endingMax;
         }
-        _header = format == EncodingFormat.Csv
+        Header = format == EncodingFormat.Csv
             ? CsvHeader(["timestamp", "device_id", "industry", "sensor", "value", "unit", "anomaly"])
             : [];
     }
@@ -90,13 +89,6 @@ internal sealed class NarrowEncoder : ReadingEncoder
 
     /// <summary>Console text: <c>2026-01-01T00:00:00.000Z dev-000001 [mining/crusher_1_motor_power]     450.12 kW (power)</c>.</summary>
     public static NarrowEncoder Text(Fleet fleet) => new(fleet, EncodingFormat.Text, "", " ", "", "null");
-
-    /// <inheritdoc/>
-    public override void WriteHeader(IBufferWriter<byte> output)
-    {
-        ArgumentNullException.ThrowIfNull(output);
-        output.Write(_header);
-    }
 
     /// <inheritdoc/>
     public override void EncodeDevices(ReadingBatch batch, in BatchSegment segment, int channelFrom, int channelCount, IBufferWriter<byte> output)

@@ -53,9 +53,14 @@ internal abstract class ReadingEncoder
     /// <summary>The row prefix scratch: <see cref="BeginSegment"/> and <see cref="BeginDevice"/> fill it.</summary>
     protected byte[] Row => _row;
 
+    /// <summary>The header bytes (CSV column names and newline), empty for formats without one.</summary>
+    protected byte[] Header { get; init; } = [];
+
     /// <summary>Writes the column header (CSV) or nothing.</summary>
-    public virtual void WriteHeader(IBufferWriter<byte> output)
+    public void WriteHeader(IBufferWriter<byte> output)
     {
+        ArgumentNullException.ThrowIfNull(output);
+        output.Write(Header);
     }
 
     /// <summary>Writes every present reading of <paramref name="batch"/>.</summary>

@@ -17,7 +17,6 @@ internal sealed class WideEncoder : ReadingEncoder
     private readonly PaddedBytes[] _trails;
     private readonly int[] _budget;
     private readonly PaddedBytes[] _endings;
-    private readonly byte[] _header;
     private readonly bool _cellsForOmitted;
     private readonly EncodingFormat _format;
     private readonly ushort[] _identityOfDevice;
@@ -66,7 +65,7 @@ internal sealed class WideEncoder : ReadingEncoder
             _trails[g] = PaddedBytes.From(csv ? new string(',', sensorCount - 1 - previous) : "");
             _budget[g] = budget + _trails[g].Length;
         }
-        _header = csv
+        Header = csv
             ? CsvHeader(["timestamp", "device_id", "manufacturer", "model", "firmware", .. fleet.Sensors.Select(s => s.Name), "anomaly_flag", "anomaly_type"])
             : [];
     }
@@ -76,13 +75,6 @@ internal sealed class WideEncoder : ReadingEncoder
 
     /// <summary>Wide JSON Lines: the same fields as an object; sensors without a reading are left out.</summary>
     public static WideEncoder JsonLines(Fleet fleet) => new(fleet, EncodingFormat.JsonLines, "{\"timestamp\":\"", "\",\"device_id\":\"", "\"");
-
-    /// <inheritdoc/>
-    public override void WriteHeader(IBufferWriter<byte> output)
-    {
-        ArgumentNullException.ThrowIfNull(output);
-        output.Write(_header);
-    }
 
     /// <inheritdoc/>
     public override void EncodeDevices(ReadingBatch batch, in BatchSegment segment, int channelFrom, int channelCount, IBufferWriter<byte> output)
