@@ -57,7 +57,7 @@ internal static class RunCommand
                 "console" => o with { Format = consoleFormat ?? o.Format },
                 _ => o,
             })];
-            scenario = scenario with { Sinks = sinkOptions };
+            scenario = scenario with { Sinks = UniqueNames(sinkOptions) };
 
             var simulator = new Simulator(scenario);
             simulator.Build();
@@ -80,6 +80,25 @@ internal static class RunCommand
             return report.Succeeded ? ExitCodes.Ok : ExitCodes.SinkFailed;
         });
         return command;
+    }
+
+    /// <summary>Repeated sinks of one type without a name get type1, type2, ... so their files and reports stay apart.</summary>
+    private static SinkOptions[] UniqueNames(IReadOnlyList<SinkOptions> sinks)
+    {
+        var result = new SinkOptions[sinks.Count];
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < sinks.Count; i++)
+        {
+            SinkOptions o = sinks[i];
+            bool repeated = sinks.Count(x => x.Type == o.Type && x.Name is null) > 1;
+            if (o.Name is null && repeated)
+            {
+                int n = seen[o.Type] = seen.GetValueOrDefault(o.Type) + 1;
+                o = o with { Name = $"{o.Type}{n}" };
+            }
+            result[i] = o;
+        }
+        return result;
     }
 
     private enum SinkKind

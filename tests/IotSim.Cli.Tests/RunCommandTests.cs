@@ -86,4 +86,51 @@ public sealed class RunCommandTests
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("--devcies", r.Error);
     }
+
+    [Fact]
+    public async Task Run_TwoFileSinks_WriteSeparateCompleteFiles()
+    {
+        string dir = Directory.CreateTempSubdirectory("iotsim-two-").FullName;
+        try
+        {
+            CliResult r = await CliHarness.RunAsync("run", "--devices", "2", "--duration", "30s", "-s", "file", "-s", "file", "-o", dir, "-q");
+            Assert.True(r.ExitCode == 0, r.Error);
+            string[] files = [.. Directory.GetFiles(dir).Select(Path.GetFileName).Order()!];
+            Assert.Equal(2, files.Length);
+            Assert.StartsWith("file1-", files[0], StringComparison.Ordinal);
+            Assert.StartsWith("file2-", files[1], StringComparison.Ordinal);
+            Assert.Equal(await File.ReadAllTextAsync(Path.Combine(dir, files[0])), await File.ReadAllTextAsync(Path.Combine(dir, files[1])));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public async Task Run_OutputUnderAFile_Exit1WithMessageNotStackTrace()
+    {
+        string file = Path.GetTempFileName();
+        try
+        {
+            CliResult r = await CliHarness.RunAsync("run", "--duration", "5s", "-s", "file", "-o", Path.Combine(file, "sub"), "-q");
+            Assert.NotEqual(0, r.ExitCode);
+            Assert.StartsWith("error: ", r.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", r.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Theory]
+    [InlineData("--interval", "1.5ms", "whole number of milliseconds")]
+    [InlineData("--start", "9999-12-31T23:59:59Z", "past the year 9999")]
+    public async Task Run_IntervalOrTimeOutOfRange_Exit2(string option, string value, string expected)
+    {
+        CliResult r = await CliHarness.RunAsync("run", "--sink", "null", "--duration", "1d", option, value);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(expected, r.Error);
+    }
 }

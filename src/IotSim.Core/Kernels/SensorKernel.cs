@@ -89,7 +89,7 @@ internal static partial class SensorKernel
         float drift = s.DriftAcc[c] + s.DriftRate[c] * step;
         float lim = s.DriftLimit[c];
         drift = drift > lim ? lim : drift;
-        float negLim = -lim;
+        float negLim = 0f - lim;
         drift = drift < negLim ? negLim : drift;
         s.DriftAcc[c] = drift;
 

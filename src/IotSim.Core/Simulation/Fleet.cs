@@ -69,7 +69,7 @@ public sealed class Fleet
             long total = 0;
             foreach (IntervalGroup g in Groups)
             {
-                if (g.TickCount == long.MaxValue) return long.MaxValue;
+                if (g.TickCount == long.MaxValue || g.TickCount > (long.MaxValue - total) / Math.Max(1, g.ChannelCount)) return long.MaxValue;
                 total += g.TickCount * g.ChannelCount;
             }
             return total;
@@ -135,6 +135,13 @@ public sealed class Fleet
                 sensors[i] = sensors[i] with { Interval = interval };
             }
         }
+        foreach (SensorDefinition def in sensors)
+        {
+            if (def.Validate() is { } problem)
+            {
+                throw new ConfigException(scenario.SourcePath, 0, scenario.Interval is null ? def.Name : "fleet.interval", problem);
+            }
+        }
         if (sensors.Count == 0)
         {
             throw new ConfigException(scenario.SourcePath, 0, "fleet.industries", "the fleet has no sensors: name at least one industry or custom sensor");
@@ -158,7 +165,15 @@ public sealed class Fleet
         DateTimeOffset start = scenario.Start ?? (scenario.Mode == TimeMode.Realtime
             ? TruncateToSecond(now ?? DateTimeOffset.UtcNow)
             : DefaultBackfillStart);
-        DateTimeOffset? end = scenario.ResolveEnd(start);
+        DateTimeOffset? end;
+        try
+        {
+            end = scenario.ResolveEnd(start);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            throw new ConfigException(scenario.SourcePath, 0, "time.duration", $"start {start:O} plus the duration is past the year 9999");
+        }
         if (end is { } e && e <= start)
         {
             throw new ConfigException(scenario.SourcePath, 0, "time.end", $"the end ({e:O}) must be after the start ({start:O})");

@@ -112,9 +112,16 @@ public sealed class Simulator
             {
                 await runner.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
             }
-            foreach (var (sink, _) in _sinks)
+            for (int i = 0; i < _sinks.Count; i++)
             {
-                await sink.DisposeAsync().ConfigureAwait(false);
+                try
+                {
+                    await _sinks[i].Sink.DisposeAsync().ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    runners[i].RecordError($"{_sinks[i].Sink.Name}: closing failed: {ex.Message}");
+                }
             }
         }
         clock.Stop();

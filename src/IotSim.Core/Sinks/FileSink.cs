@@ -109,6 +109,7 @@ public sealed partial class FileSink : IReadingSink
             return ValueTask.FromException(new InvalidOperationException($"{Name}: an earlier batch was written in part before an error; not writing more"));
         }
         bool touched = false;
+        long startBytes = _chunks.BytesOut;
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -147,8 +148,9 @@ public sealed partial class FileSink : IReadingSink
         }
         catch (Exception ex)
         {
+            // Bytes that reached the file (even from a segment that then threw) make a retry unsafe.
+            _faulted |= touched || _chunks.BytesOut != startBytes;
             _chunks.Discard();
-            _faulted |= touched;
             return ValueTask.FromException(ex);
         }
     }

@@ -39,13 +39,17 @@ internal sealed class SinkRunner
 
     public long Delivered => Interlocked.Read(ref _delivered);
 
+    /// <summary>Records an error found outside the write path (e.g. closing); the first error is kept.</summary>
+    public void RecordError(string error) => Error ??= error;
+
     public SinkReport Report() =>
         new(Sink.Name, Interlocked.Read(ref _generated), Delivered, 0, Interlocked.Read(ref _failed), Error);
 
     public async ValueTask OpenAsync(Fleet fleet, CancellationToken cancellationToken)
     {
         await Sink.OpenAsync(fleet, cancellationToken).ConfigureAwait(false);
-        _task = Task.Run(() => ConsumeAsync(cancellationToken), CancellationToken.None);
+        // Stopping a run (Ctrl-C) stops the generator only: batches already queued are still delivered.
+        _task = Task.Run(() => ConsumeAsync(CancellationToken.None), CancellationToken.None);
     }
 
     /// <summary>Queues a batch (the caller has already counted this runner's reference). Waits while the queue is full.</summary>
@@ -84,7 +88,7 @@ internal sealed class SinkRunner
         {
             try
             {
-                if (Failed || cancellationToken.IsCancellationRequested)
+                if (Failed)
                 {
                     Interlocked.Add(ref _failed, batch.Readings);
                     continue;
