@@ -45,4 +45,7 @@ internal interface ISimdOps<TF, TI>
     static abstract TI AsI(TF a);
     static abstract TF ToFloat(TI a);
     static abstract uint MaskBits(TI mask);
+
+    /// <summary>Stores the low byte of every lane to <paramref name="destination"/> + <paramref name="index"/>.</summary>
+    static abstract void StoreLowBytes(TI value, ref byte destination, nuint index);
 }

@@ -55,8 +55,6 @@ internal static partial class SensorKernel
         TI kindMissing = TOps.I((int)AnomalyKind.MissingData);
         TI trendPlusOne = TOps.I(p.TrendTicks + 1);
         TF zeroF = TOps.F(0f);
-        Span<int> flagLanes = stackalloc int[64];
-        ref int flagLane = ref MemoryMarshal.GetReference(flagLanes);
 
         for (int i = 0; i < vectorEnd; i += lanes)
         {
@@ -120,11 +118,7 @@ internal static partial class SensorKernel
 
             TI missing = TOps.Equals(kind, kindMissing);
             TI flag = TOps.Or(kind, TOps.And(missing, TOps.I(OmittedFlag)));
-            TOps.StoreI(flag, ref Unsafe.As<int, uint>(ref flagLane), 0);
-            for (int l = 0; l < lanes; l++)
-            {
-                Unsafe.Add(ref flagOut, (nint)o + l) = (byte)Unsafe.Add(ref flagLane, l);
-            }
+            TOps.StoreLowBytes(flag, ref flagOut, o);
             omitted += BitOperations.PopCount(TOps.MaskBits(missing));
         }
         for (int i = vectorEnd; i < count; i++)

@@ -41,4 +41,11 @@ internal readonly struct V128Ops : ISimdOps<Vector128<float>, Vector128<int>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<int> AsI(Vector128<float> a) => a.AsInt32();
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> ToFloat(Vector128<int> a) => Vector128.ConvertToSingle(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint MaskBits(Vector128<int> mask) => (uint)mask.ExtractMostSignificantBits();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreLowBytes(Vector128<int> value, ref byte destination, nuint index)
+    {
+        Vector128<short> s = Vector128.Narrow(value, value);
+        Vector128<byte> b = Vector128.Narrow(s.AsUInt16(), s.AsUInt16());
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref destination, index), b.AsUInt32().ToScalar());
+    }
 }

@@ -41,4 +41,11 @@ internal readonly struct V256Ops : ISimdOps<Vector256<float>, Vector256<int>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<int> AsI(Vector256<float> a) => a.AsInt32();
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> ToFloat(Vector256<int> a) => Vector256.ConvertToSingle(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint MaskBits(Vector256<int> mask) => (uint)mask.ExtractMostSignificantBits();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreLowBytes(Vector256<int> value, ref byte destination, nuint index)
+    {
+        Vector128<short> s = Vector128.Narrow(value.GetLower(), value.GetUpper());
+        Vector128<byte> b = Vector128.Narrow(s.AsUInt16(), s.AsUInt16());
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref destination, index), b.AsUInt64().ToScalar());
+    }
 }

@@ -41,4 +41,11 @@ internal readonly struct V512Ops : ISimdOps<Vector512<float>, Vector512<int>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<int> AsI(Vector512<float> a) => a.AsInt32();
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> ToFloat(Vector512<int> a) => Vector512.ConvertToSingle(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint MaskBits(Vector512<int> mask) => (uint)mask.ExtractMostSignificantBits();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreLowBytes(Vector512<int> value, ref byte destination, nuint index)
+    {
+        Vector256<short> s = Vector256.Narrow(value.GetLower(), value.GetUpper());
+        Vector128<byte> b = Vector128.Narrow(s.GetLower().AsUInt16(), s.GetUpper().AsUInt16());
+        b.StoreUnsafe(ref destination, index);
+    }
 }
