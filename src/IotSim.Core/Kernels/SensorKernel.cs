@@ -25,6 +25,21 @@ internal static partial class SensorKernel
         Vector256.IsHardwareAccelerated ? SimdWidth.V256 :
         Vector128.IsHardwareAccelerated ? SimdWidth.V128 : SimdWidth.Scalar;
 
+    /// <summary>Environment variable that forces the kernel width used for <see cref="SimdWidth.Auto"/> (scalar, v128, v256, v512).</summary>
+    public const string ForceWidthVariable = "IOTSIM_SIMD";
+
+    /// <summary>The width forced by <see cref="ForceWidthVariable"/>, or null when unset.</summary>
+    public static SimdWidth? ForcedWidth =>
+        Environment.GetEnvironmentVariable(ForceWidthVariable)?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "auto" => null,
+            "scalar" => SimdWidth.Scalar,
+            "v128" => SimdWidth.V128,
+            "v256" => SimdWidth.V256,
+            "v512" => SimdWidth.V512,
+            string other => throw new ConfigException(null, 0, ForceWidthVariable, $"'{other}' is not allowed; allowed: auto, scalar, v128, v256, v512"),
+        };
+
     /// <summary>Whether <paramref name="width"/> can run here.</summary>
     public static bool IsSupported(SimdWidth width) => width switch
     {

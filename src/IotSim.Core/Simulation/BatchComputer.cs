@@ -23,7 +23,7 @@ internal sealed class BatchComputer
     public BatchComputer(Fleet fleet, SimdWidth width, int threads)
     {
         _fleet = fleet;
-        _width = width == SimdWidth.Auto ? SensorKernel.BestWidth : width;
+        _width = width == SimdWidth.Auto ? SensorKernel.ForcedWidth ?? SensorKernel.BestWidth : width;
         if (!SensorKernel.IsSupported(_width))
         {
             throw new ConfigException(fleet.Scenario.SourcePath, 0, "engine.simd",
