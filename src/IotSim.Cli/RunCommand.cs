@@ -43,8 +43,8 @@ internal static class RunCommand
             string? consoleFormat = parse.GetValue(format);
             string? rotate = parse.GetValue(rotation);
             string? compress = parse.GetValue(compression);
-            if (fileFormat is not null) ScenarioOptions.ParseEnum<FileFormat>("--output-format", fileFormat, ["csv", "jsonl"]);
-            if (consoleFormat is not null) ScenarioOptions.ParseEnum<ConsoleFormat>("--format", consoleFormat, ["text", "json"]);
+            if (fileFormat is not null) ScenarioOptions.ParseEnum<FileFormat>("--output-format", fileFormat, [.. SinkFactory.FileFormats]);
+            if (consoleFormat is not null) ScenarioOptions.ParseEnum<ConsoleFormat>("--format", consoleFormat, [.. SinkFactory.ConsoleFormats]);
             sinkOptions = [.. sinkOptions.Select(o => o.Type switch
             {
                 "file" => o with

@@ -34,8 +34,8 @@ public static partial class ScenarioLoader
     internal static readonly string[] Shapes = ["narrow", "wide"];
     internal static readonly string[] SimdWidths = ["auto", "scalar", "v128", "v256", "v512"];
     internal static readonly string[] Compressions = ["none", "gzip", "lz4"];
-    internal static readonly string[] ConsoleFormats = ["text", "json"];
-    internal static readonly string[] FileFormats = ["csv", "jsonl"];
+    internal static readonly string[] ConsoleFormats = [.. Sinks.SinkFactory.ConsoleFormats];
+    internal static readonly string[] FileFormats = [.. Sinks.SinkFactory.FileFormats];
 
     internal const int MaxDevices = 100_000_000;
     internal const int MaxThreads = 1024;
