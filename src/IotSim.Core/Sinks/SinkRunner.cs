@@ -49,7 +49,7 @@ internal sealed class SinkRunner
     {
         await Sink.OpenAsync(fleet, cancellationToken).ConfigureAwait(false);
         // Stopping a run (Ctrl-C) stops the generator only: batches already queued are still delivered.
-        _task = Task.Run(() => ConsumeAsync(CancellationToken.None), CancellationToken.None);
+        _task = Task.Run(ConsumeAsync, CancellationToken.None);
     }
 
     /// <summary>Queues a batch (the caller has already counted this runner's reference). Waits while the queue is full.</summary>
@@ -82,7 +82,7 @@ internal sealed class SinkRunner
         }
     }
 
-    private async Task ConsumeAsync(CancellationToken cancellationToken)
+    private async Task ConsumeAsync()
     {
         await foreach (ReadingBatch batch in _queue.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
         {
@@ -93,7 +93,7 @@ internal sealed class SinkRunner
                     Interlocked.Add(ref _failed, batch.Readings);
                     continue;
                 }
-                await WriteWithRetriesAsync(batch, cancellationToken).ConfigureAwait(false);
+                await WriteWithRetriesAsync(batch).ConfigureAwait(false);
             }
             finally
             {
@@ -102,20 +102,15 @@ internal sealed class SinkRunner
         }
     }
 
-    private async Task WriteWithRetriesAsync(ReadingBatch batch, CancellationToken cancellationToken)
+    private async Task WriteWithRetriesAsync(ReadingBatch batch)
     {
         TimeSpan delay = _retryDelay;
         for (int attempt = 0; ; attempt++)
         {
             try
             {
-                await Sink.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+                await Sink.WriteAsync(batch, CancellationToken.None).ConfigureAwait(false);
                 Interlocked.Add(ref _delivered, batch.Readings);
-                return;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                Interlocked.Add(ref _failed, batch.Readings);
                 return;
             }
             catch (Exception ex)
