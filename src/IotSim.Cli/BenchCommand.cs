@@ -32,7 +32,7 @@ internal static class BenchCommand
             };
             Scenario scenario = overrides.Apply(defaults, parse);
             int runs = parse.GetValue(repeat);
-            ScenarioOptions.Range("--repeat", runs, 1, 100);
+            if (runs is < 1 or > 100) throw new Core.ConfigException(null, 0, "--repeat", $"{runs} is out of range; allowed: 1 to 100");
             string kind = parse.GetValue(target)!;
             if (kind is not ("null" or "csv"))
             {

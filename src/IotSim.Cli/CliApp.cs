@@ -7,10 +7,10 @@ namespace IotSim.Cli;
 internal static class CliApp
 {
     /// <summary>Parses and runs a command line; output and errors go to the given writers.</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Stream? consoleStream = null)
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Stream? consoleStream = null, RunSignals? signals = null)
     {
         var root = new RootCommand("IotSim: a fast, reproducible load generator for industrial IoT sensor data.");
-        root.Subcommands.Add(RunCommand.Create(output, error, consoleStream));
+        root.Subcommands.Add(RunCommand.Create(output, error, consoleStream, signals));
         root.Subcommands.Add(BenchCommand.Create(output, error));
         foreach (Command c in InfoCommands.Create(output, error))
         {
@@ -26,18 +26,18 @@ internal static class CliApp
         {
             foreach (var e in parse.Errors)
             {
-                await error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+                await error.WriteLineAsync($"error: {Short(e.Message)}").ConfigureAwait(false);
             }
             await error.WriteLineAsync("Run 'iotsim --help' for usage.").ConfigureAwait(false);
             return ExitCodes.BadInput;
         }
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(30) }).ConfigureAwait(false);
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = signals is null ? TimeSpan.FromSeconds(30) : null }).ConfigureAwait(false);
         }
         catch (ConfigException ex)
         {
-            await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            await error.WriteLineAsync($"error: {Short(ex.Message)}").ConfigureAwait(false);
             return ExitCodes.BadInput;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -45,7 +45,15 @@ internal static class CliApp
             await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.SinkFailed;
         }
+        catch (OutOfMemoryException)
+        {
+            await error.WriteLineAsync("error: out of memory; use fewer devices or sensors, or split the fleet across processes with --shard i/N").ConfigureAwait(false);
+            return ExitCodes.SinkFailed;
+        }
     }
+
+    /// <summary>A message cut to a few hundred characters: user input is echoed in excerpts, but paths can be long too.</summary>
+    private static string Short(string message) => message.Length <= 1000 ? message : message[..1000] + "…";
 
     /// <summary>
     /// A token that looks like an option but is none of the command's: System.CommandLine would otherwise take it
@@ -66,7 +74,7 @@ internal static class CliApp
             string name = token.Split('=', 2)[0];
             if (name.StartsWith("--", StringComparison.Ordinal) && !known.Contains(name))
             {
-                return $"unknown option '{name}' for '{command.Name}'" + Core.Util.DidYouMean.Suggest(name, known.Where(k => k.StartsWith("--", StringComparison.Ordinal)));
+                return $"unknown option '{Core.Util.Excerpt.Of(name)}' for '{command.Name}'" + Core.Util.DidYouMean.Suggest(name, known.Where(k => k.StartsWith("--", StringComparison.Ordinal)));
             }
         }
         return null;

@@ -11,4 +11,10 @@ internal static class ExitCodes
 
     /// <summary>Bad input: scenario, option or file; nothing was written.</summary>
     public const int BadInput = 2;
+
+    /// <summary>Interrupted by SIGINT (Ctrl-C): the summary says what was delivered.</summary>
+    public const int InterruptedBySigint = 130;
+
+    /// <summary>Interrupted by SIGTERM: the summary says what was delivered.</summary>
+    public const int InterruptedBySigterm = 143;
 }

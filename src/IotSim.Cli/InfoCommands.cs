@@ -85,17 +85,21 @@ internal static class InfoCommands
         validate.SetAction(parse =>
         {
             Scenario scenario = ScenarioLoader.LoadFile(parse.GetValue(scenarioArg)!);
-            Fleet fleet = Fleet.Build(scenario, DateTimeOffset.UtcNow);
+            // The plan is computed without allocating the fleet's state, so validating a huge fleet is cheap.
+            FleetPlan plan = FleetPlan.Create(scenario, DateTimeOffset.UtcNow);
+            plan.CheckMemory(FleetPlan.AvailableBytes);
             foreach (SinkOptions sink in scenario.Sinks)
             {
                 _ = SinkFactory.Create(sink, scenario, Stream.Null);
             }
+            RunCommand.CheckTargets(scenario, pathFromFlag: false);
             output.WriteLine($"{scenario.SourcePath}: valid");
-            output.WriteLine($"  sensors per device: {fleet.Sensors.Count} in {fleet.Groups.Count} interval group(s)");
-            output.WriteLine($"  devices: {scenario.Devices} (shard {scenario.Shard}: {fleet.EndDevice - fleet.FirstDevice}), channels: {fleet.ChannelCount:N0}");
-            output.WriteLine($"  time: {scenario.Mode.ToString().ToLowerInvariant()} from {fleet.Start:O} to {(fleet.End is { } e ? e.ToString("O") : "stopped")}");
-            long planned = fleet.PlannedReadings;
+            output.WriteLine($"  sensors per device: {plan.Sensors.Count} in {plan.Groups.Count} interval group(s)");
+            output.WriteLine($"  devices: {scenario.Devices} (shard {scenario.Shard}: {plan.EndDevice - plan.FirstDevice}), channels: {plan.ChannelCount:N0}");
+            output.WriteLine($"  time: {scenario.Mode.ToString().ToLowerInvariant()} from {plan.Start:O} to {(plan.End is { } e ? e.ToString("O") : "stopped")}");
+            long planned = plan.PlannedReadings;
             output.WriteLine($"  readings planned: {(planned == long.MaxValue ? "unbounded" : planned.ToString("N0"))}");
+            output.WriteLine($"  memory needed: about {plan.RequiredBytes() / (double)(1L << 20):N0} MiB of {FleetPlan.AvailableBytes / (double)(1L << 20):N0} MiB available");
             output.WriteLine($"  sinks: {string.Join(", ", scenario.Sinks.Select(s => s.Name ?? s.Type))}");
             return ExitCodes.Ok;
         });

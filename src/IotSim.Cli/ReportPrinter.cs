@@ -9,11 +9,26 @@ internal static class ReportPrinter
     public static void Print(RunReport report, TextWriter w)
     {
         w.WriteLine();
-        w.WriteLine($"IotSim run: {report.Generated:N0} readings from {report.Channels:N0} channels in {report.Wall.TotalSeconds:F3} s = {report.ReadingsPerSecond:N0} readings/s ({report.Width}, {report.Threads} threads); {report.Omitted:N0} omitted by missing-data anomalies");
+        w.WriteLine($"IotSim run{(report.Interrupted ? " (interrupted)" : "")}: {report.Generated:N0} readings from {report.Channels:N0} channels in {report.Wall.TotalSeconds:F3} s = {report.ReadingsPerSecond:N0} readings/s ({report.Width}, {report.Threads} threads); setup {report.Setup.TotalSeconds:F3} s, total {(report.Setup + report.Wall).TotalSeconds:F3} s; {report.Omitted:N0} omitted by missing-data anomalies");
+        Table(report.Sinks, w);
+    }
+
+    /// <summary>The summary of a run abandoned while a write would not stop: readings not confirmed count as failed.</summary>
+    public static void PrintAbandoned(Simulator simulator, TextWriter w)
+    {
+        w.WriteLine();
+        w.WriteLine("IotSim run (interrupted): stopped while a write was still blocked; readings not confirmed as delivered are counted as failed");
+        Table([.. simulator.SinkReports().Select(s => s with { Failed = s.Generated - s.Delivered - s.Dropped })], w);
+    }
+
+    private static void Table(IReadOnlyList<SinkReport> sinks, TextWriter w)
+    {
         w.WriteLine($"{"sink",-16} {"generated",16} {"delivered",16} {"dropped",12} {"failed",12}");
-        foreach (SinkReport s in report.Sinks)
+        foreach (SinkReport s in sinks)
         {
             w.WriteLine($"{s.Name,-16} {s.Generated,16:N0} {s.Delivered,16:N0} {s.Dropped,12:N0} {s.Failed,12:N0}{(s.Error is null ? "" : "  ERROR")}");
+            if (s.Location is not null) w.WriteLine($"  where: {s.Location}");
+            if (s.Error is not null) w.WriteLine($"  error: {s.Error}");
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using IotSim.Core;
 using IotSim.Core.Scenarios;
 using IotSim.Core.Simulation;
 using IotSim.Core.Sinks;
@@ -8,82 +9,133 @@ namespace IotSim.Cli;
 /// <summary><c>iotsim run [SCENARIO]</c>: generate readings and send them to sinks.</summary>
 internal static class RunCommand
 {
-    private static readonly string[] s_sinkTypes = ["console", "file", "null"];
+    /// <summary>How long an aborted run waits for a write that does not stop (e.g. blocked on a full pipe) before it reports and exits.</summary>
+    private static readonly TimeSpan s_abortGrace = TimeSpan.FromSeconds(3);
 
-    public static Command Create(TextWriter output, TextWriter error, Stream? consoleStream)
+    private static readonly OptionSpec s_drainTimeout = new()
+    {
+        Key = "drain_timeout", Flag = "--drain-timeout", Kind = OptionKind.Duration, MinDuration = TimeSpan.Zero, MaxDuration = TimeSpan.FromHours(1),
+        Description = "After Ctrl-C or SIGTERM, how long queued readings are still delivered before the run stops at once (default 10s).",
+    };
+
+    public static Command Create(TextWriter output, TextWriter error, Stream? consoleStream, RunSignals? signals)
     {
         var scenarioArg = new Argument<string?>("scenario") { Description = "Scenario YAML file (optional; see init-config).", Arity = ArgumentArity.ZeroOrOne };
         var overrides = new ScenarioOptions();
-        var sinks = new Option<string[]>("--sink", "-s") { Description = "Sink: console, file or null (repeatable). Replaces the scenario's sinks.", AllowMultipleArgumentsPerToken = false };
-        var outputDir = new Option<string?>("--output", "-o") { Description = "Directory of file sinks." };
-        var outputFormat = new Option<string?>("--output-format") { Description = "File sink format: csv or jsonl." };
-        var format = new Option<string?>("--format") { Description = "Console sink format: text or json." };
-        var rotation = new Option<string?>("--rotation") { Description = "File sink: start a new file every span of data time (e.g. 1h)." };
-        var compression = new Option<string?>("--compression") { Description = "File sink: none, gzip or lz4." };
+        var sinks = new Option<string[]>("--sink", "-s") { Description = $"Sink (repeatable); replaces the scenario's sinks. Allowed: {OptionSpecs.SinkType.Allowed}.", AllowMultipleArgumentsPerToken = false };
+        var outputDir = ScenarioOptions.Make(OptionSpecs.SinkPath, "-o");
+        var outputFormat = ScenarioOptions.Make(OptionSpecs.FileFormat);
+        var format = ScenarioOptions.Make(OptionSpecs.ConsoleFormat);
+        var rotation = ScenarioOptions.Make(OptionSpecs.Rotation);
+        var compression = ScenarioOptions.Make(OptionSpecs.Compression);
+        var drain = ScenarioOptions.Make(s_drainTimeout);
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Do not print the summary." };
 
         var command = new Command("run", "Generate sensor readings and send them to sinks.") { scenarioArg };
         foreach (Option o in overrides.All) command.Options.Add(o);
-        foreach (Option o in new Option[] { sinks, outputDir, outputFormat, format, rotation, compression, quiet }) command.Options.Add(o);
+        foreach (Option o in new Option[] { sinks, outputDir, outputFormat, format, rotation, compression, drain, quiet }) command.Options.Add(o);
 
         command.SetAction(async (parse, cancellationToken) =>
         {
             string? path = parse.GetValue(scenarioArg);
             Scenario scenario = path is null ? new Scenario() : ScenarioLoader.LoadFile(path);
             scenario = overrides.Apply(scenario, parse);
+            scenario = scenario with { Sinks = UniqueNames(ApplySinkOptions(scenario.Sinks, parse, sinks, outputDir, outputFormat, format, rotation, compression)) };
+            if (parse.GetValue(drain) is { } d && signals is not null) signals.DrainTimeout = ScenarioOptions.ParseDuration(s_drainTimeout, d);
 
-            string[]? sinkTypes = parse.GetValue(sinks);
-            IReadOnlyList<SinkOptions> sinkOptions = scenario.Sinks;
-            if (sinkTypes is { Length: > 0 })
-            {
-                sinkOptions = [.. sinkTypes.Select(t => new SinkOptions { Type = ScenarioOptions.ParseEnum<SinkKind>("--sink", t, s_sinkTypes).ToString().ToLowerInvariant() })];
-            }
-            string? dir = parse.GetValue(outputDir);
-            string? fileFormat = parse.GetValue(outputFormat);
-            string? consoleFormat = parse.GetValue(format);
-            string? rotate = parse.GetValue(rotation);
-            string? compress = parse.GetValue(compression);
-            if (fileFormat is not null) ScenarioOptions.ParseEnum<FileFormat>("--output-format", fileFormat, [.. SinkFactory.FileFormats]);
-            if (consoleFormat is not null) ScenarioOptions.ParseEnum<ConsoleFormat>("--format", consoleFormat, [.. SinkFactory.ConsoleFormats]);
-            sinkOptions = [.. sinkOptions.Select(o => o.Type switch
-            {
-                "file" => o with
-                {
-                    Path = dir ?? o.Path,
-                    Format = fileFormat ?? o.Format,
-                    RotateEvery = rotate is null ? o.RotateEvery : ScenarioOptions.ParseDuration("--rotation", rotate),
-                    Compression = compress is null ? o.Compression : ScenarioOptions.ParseEnum<Compression>("--compression", compress, ["none", "gzip", "lz4"]),
-                },
-                "console" => o with { Format = consoleFormat ?? o.Format },
-                _ => o,
-            })];
-            scenario = scenario with { Sinks = UniqueNames(sinkOptions) };
-
+            CheckTargets(scenario, parse.GetValue(outputDir) is not null);
             var simulator = new Simulator(scenario);
             simulator.Build();
-            var created = new List<IReadingSink>();
             foreach (SinkOptions o in scenario.Sinks)
             {
-                IReadingSink sink = SinkFactory.Create(o, scenario, consoleStream);
-                created.Add(sink);
-                simulator.AddSink(sink, o.QueueCapacity);
+                simulator.AddSink(SinkFactory.Create(o, scenario, consoleStream), o.QueueCapacity);
             }
-            RunReport report = await simulator.RunAsync(cancellationToken).ConfigureAwait(false);
+
+            CancellationToken stop = signals?.Stop ?? cancellationToken;
+            CancellationToken abort = signals?.Abort ?? CancellationToken.None;
+            Task<RunReport> run = simulator.RunAsync(stop, abort);
+            if (signals is not null && !await FinishesAfterAbortAsync(run, abort).ConfigureAwait(false))
+            {
+                // A write that ignores cancellation (blocked on a pipe nobody reads): report what is known and leave.
+                if (!parse.GetValue(quiet)) ReportPrinter.PrintAbandoned(simulator, error);
+                return signals.ExitCode ?? ExitCodes.SinkFailed;
+            }
+            RunReport report = await run.ConfigureAwait(false);
             if (!parse.GetValue(quiet))
             {
                 ReportPrinter.Print(report, error);
             }
-            foreach (SinkReport s in report.Sinks)
+            else
             {
-                if (s.Error is not null) await error.WriteLineAsync($"error: {s.Error}").ConfigureAwait(false);
+                foreach (SinkReport s in report.Sinks)
+                {
+                    if (s.Error is not null) await error.WriteLineAsync($"error: {s.Error}").ConfigureAwait(false);
+                }
             }
+            if (signals?.ExitCode is { } interrupted) return interrupted;
             return report.Succeeded ? ExitCodes.Ok : ExitCodes.SinkFailed;
         });
         return command;
     }
 
+    /// <summary>True when <paramref name="run"/> ends by itself, or within a short grace after an abort.</summary>
+    private static async Task<bool> FinishesAfterAbortAsync(Task run, CancellationToken abort)
+    {
+        var aborted = new TaskCompletionSource();
+        using CancellationTokenRegistration r = abort.Register(() => aborted.TrySetResult());
+        if (await Task.WhenAny(run, aborted.Task).ConfigureAwait(false) == run) return true;
+        return await Task.WhenAny(run, Task.Delay(s_abortGrace, CancellationToken.None)).ConfigureAwait(false) == run;
+    }
+
+    private static List<SinkOptions> ApplySinkOptions(
+        IReadOnlyList<SinkOptions> fromScenario, ParseResult parse, Option<string[]> sinks, Option<string?> outputDir,
+        Option<string?> outputFormat, Option<string?> format, Option<string?> rotation, Option<string?> compression)
+    {
+        List<SinkOptions> result = [.. fromScenario];
+        if (parse.GetValue(sinks) is { Length: > 0 } types)
+        {
+            result = [.. types.Select(t => new SinkOptions { Type = ScenarioOptions.Choice(OptionSpecs.SinkType, t) })];
+        }
+        string? dir = parse.GetValue(outputDir);
+        if (dir is not null && OptionSpecs.SinkPath.ParseText(dir, out dir) is { } pathProblem) throw new ConfigException(null, 0, "--output", pathProblem);
+        string? fileFormat = parse.GetValue(outputFormat) is { } ff ? ScenarioOptions.Choice(OptionSpecs.FileFormat, ff) : null;
+        string? consoleFormat = parse.GetValue(format) is { } cf ? ScenarioOptions.Choice(OptionSpecs.ConsoleFormat, cf) : null;
+        TimeSpan? rotate = parse.GetValue(rotation) is { } rt ? ScenarioOptions.ParseDuration(OptionSpecs.Rotation, rt) : null;
+        Compression? compress = parse.GetValue(compression) is { } c
+            ? (Compression)ScenarioOptions.IndexOf(OptionSpecs.Compression, ScenarioOptions.Choice(OptionSpecs.Compression, c))
+            : null;
+        return [.. result.Select(o => o.Type switch
+        {
+            "file" => o with
+            {
+                Path = dir is null ? o.Path : Path.GetFullPath(dir),
+                Format = fileFormat ?? o.Format,
+                RotateEvery = rotate ?? o.RotateEvery,
+                Compression = compress ?? o.Compression,
+            },
+            "console" => o with { Format = consoleFormat ?? o.Format },
+            _ => o,
+        })];
+    }
+
+    /// <summary>Checks every file sink's folder before anything is generated, naming the sink.</summary>
+    internal static void CheckTargets(Scenario scenario, bool pathFromFlag)
+    {
+        for (int i = 0; i < scenario.Sinks.Count; i++)
+        {
+            SinkOptions o = scenario.Sinks[i];
+            if (o.Type == "file" && FileSink.CheckTarget(o.Path) is { } problem)
+            {
+                string sink = $"sink '{o.Name ?? o.Type}'";
+                throw pathFromFlag
+                    ? new ConfigException(null, 0, "--output", $"{sink}: {problem}")
+                    : new ConfigException(scenario.SourcePath, 0, $"sinks[{i}].path", $"{sink}: {problem}");
+            }
+        }
+    }
+
     /// <summary>Repeated sinks of one type without a name get type1, type2, ... so their files and reports stay apart.</summary>
-    private static SinkOptions[] UniqueNames(IReadOnlyList<SinkOptions> sinks)
+    private static SinkOptions[] UniqueNames(List<SinkOptions> sinks)
     {
         var result = new SinkOptions[sinks.Count];
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -99,24 +151,5 @@ internal static class RunCommand
             result[i] = o;
         }
         return result;
-    }
-
-    private enum SinkKind
-    {
-        Console,
-        File,
-        Null,
-    }
-
-    private enum FileFormat
-    {
-        Csv,
-        Jsonl,
-    }
-
-    private enum ConsoleFormat
-    {
-        Text,
-        Json,
     }
 }

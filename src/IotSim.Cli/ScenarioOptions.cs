@@ -1,113 +1,92 @@
 using System.CommandLine;
-using System.Globalization;
 using IotSim.Core;
-using IotSim.Core.Catalog;
 using IotSim.Core.Scenarios;
 
 namespace IotSim.Cli;
 
-/// <summary>The command-line overrides shared by <c>run</c> and <c>bench</c>, and how they apply to a scenario.</summary>
+/// <summary>
+/// The command-line overrides shared by <c>run</c> and <c>bench</c>, and how they apply to a scenario. Every option
+/// is read as text and parsed by its <see cref="OptionSpec"/>, the same definition the YAML loader uses, so limits,
+/// forms and messages are the same from the command line and from a file; errors name the flag.
+/// </summary>
 internal sealed class ScenarioOptions
 {
-    public Option<ulong?> Seed { get; } = new("--seed") { Description = "Seed of all randomness (same seed, same output)." };
-    public Option<string?> Industries { get; } = new("--industries", "-i") { Description = "'all' or a comma-separated list of industries (see list-industries); 'environmental' for the environmental device profile." };
-    public Option<int?> Devices { get; } = new("--devices", "-n") { Description = "Number of devices; each carries every selected sensor." };
-    public Option<string?> Interval { get; } = new("--interval") { Description = "Override every sensor's reporting interval (e.g. 1s, 500ms, 1m)." };
-    public Option<string?> Start { get; } = new("--start") { Description = "First timestamp, ISO 8601 (default 2026-01-01T00:00:00Z for backfill, now for realtime)." };
-    public Option<string?> Duration { get; } = new("--duration", "-d") { Description = "Simulated duration (e.g. 90s, 10m, 1h, 2d)." };
-    public Option<string?> End { get; } = new("--end") { Description = "Exclusive end timestamp, ISO 8601 (instead of --duration)." };
-    public Option<string?> Mode { get; } = new("--mode") { Description = "backfill (as fast as possible) or realtime (paced to the wall clock)." };
-    public Option<int?> Threads { get; } = new("--threads") { Description = "Generator threads (0 = one per core). Output does not depend on it." };
-    public Option<int?> BatchSize { get; } = new("--batch-size") { Description = "Readings per engine batch. Output does not depend on it." };
-    public Option<string?> Simd { get; } = new("--simd") { Description = "Kernel width: auto, scalar, v128, v256, v512. Output does not depend on it." };
-    public Option<string?> Shard { get; } = new("--shard") { Description = "i/N: generate slice i of N of the devices; the union of all shards equals the whole run." };
-    public Option<string?> Shape { get; } = new("--shape") { Description = "narrow (one row per reading) or wide (one row per device per timestamp)." };
+    public Option<string?> Seed { get; } = Make(OptionSpecs.Seed);
+    public Option<string?> Industries { get; } = Make(OptionSpecs.Industries, "-i", "Comma-separated: 'all', built-in industries (see list-industries) or 'environmental'.");
+    public Option<string?> Devices { get; } = Make(OptionSpecs.Devices, "-n");
+    public Option<string?> Interval { get; } = Make(OptionSpecs.Interval);
+    public Option<string?> Start { get; } = Make(OptionSpecs.Start);
+    public Option<string?> Duration { get; } = Make(OptionSpecs.Duration, "-d");
+    public Option<string?> End { get; } = Make(OptionSpecs.End);
+    public Option<string?> Mode { get; } = Make(OptionSpecs.Mode);
+    public Option<string?> Threads { get; } = Make(OptionSpecs.Threads);
+    public Option<string?> BatchSize { get; } = Make(OptionSpecs.BatchSize);
+    public Option<string?> Simd { get; } = Make(OptionSpecs.Simd);
+    public Option<string?> Shard { get; } = Make(OptionSpecs.Shard);
+    public Option<string?> Shape { get; } = Make(OptionSpecs.Shape);
 
     public IEnumerable<Option> All =>
         [Seed, Industries, Devices, Interval, Start, Duration, End, Mode, Threads, BatchSize, Simd, Shard, Shape];
 
+    /// <summary>A text option for <paramref name="spec"/>'s flag, described with its allowed values.</summary>
+    public static Option<string?> Make(OptionSpec spec, string? alias = null, string? description = null)
+    {
+        string flag = spec.Flag ?? throw new ArgumentException($"{spec.Key} has no flag", nameof(spec));
+        Option<string?> option = alias is null ? new(flag) : new(flag, alias);
+        option.Description = $"{description ?? spec.Description} Allowed: {spec.Allowed}.";
+        return option;
+    }
+
     public Scenario Apply(Scenario s, ParseResult p)
     {
-        if (p.GetValue(Seed) is { } seed) s = s with { Seed = seed };
+        if (p.GetValue(Seed) is { } seed) s = Set(s, OptionSpecs.Seed) with { Seed = Check(OptionSpecs.Seed, OptionSpecs.Seed.ParseUInt64(seed, out ulong v), v) };
         if (p.GetValue(Industries) is { } industries)
         {
-            string[] list = industries.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            try
+            var list = new List<string>();
+            foreach (string item in industries.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                _ = SensorCatalog.Expand(list);
+                list.Add(Check(OptionSpecs.Industries, OptionSpecs.Industries.ParseChoice(item, out string name, "industry"), name));
             }
-            catch (ConfigException ex)
-            {
-                throw new ConfigException(null, 0, "--industries", ex.Problem);
-            }
-            s = s with { Industries = list };
+            if (list.Count == 0) throw new ConfigException(null, 0, OptionSpecs.Industries.Flag, $"name at least one industry; allowed: {OptionSpecs.Industries.Allowed}");
+            s = Set(s, OptionSpecs.Industries) with { Industries = list };
         }
-        if (p.GetValue(Devices) is { } devices)
-        {
-            Range("--devices", devices, 1, 100_000_000);
-            s = s with { Devices = devices };
-        }
-        if (p.GetValue(Interval) is { } interval) s = s with { Interval = ParseDuration("--interval", interval) };
-        if (p.GetValue(Start) is { } start) s = s with { Start = ParseTime("--start", start) };
-        if (p.GetValue(Duration) is { } duration) s = s with { Duration = ParseDuration("--duration", duration), End = null };
+        if (p.GetValue(Devices) is { } devices) s = Set(s, OptionSpecs.Devices) with { Devices = (int)Integer(OptionSpecs.Devices, devices) };
+        if (p.GetValue(Interval) is { } interval) s = Set(s, OptionSpecs.Interval) with { Interval = ParseDuration(OptionSpecs.Interval, interval) };
+        if (p.GetValue(Start) is { } start) s = Set(s, OptionSpecs.Start) with { Start = Timestamp(OptionSpecs.Start, start) };
+        if (p.GetValue(Duration) is { } duration) s = Set(s, OptionSpecs.Duration) with { Duration = ParseDuration(OptionSpecs.Duration, duration), End = null };
         if (p.GetValue(End) is { } end)
         {
             if (p.GetValue(Duration) is not null) throw new ConfigException(null, 0, "--end", "give either --duration or --end, not both");
-            s = s with { End = ParseTime("--end", end), Duration = null };
+            s = Set(s, OptionSpecs.End) with { End = Timestamp(OptionSpecs.End, end), Duration = null };
         }
-        if (p.GetValue(Mode) is { } mode) s = s with { Mode = ParseEnum<TimeMode>("--mode", mode, ["backfill", "realtime"]) };
-        if (p.GetValue(Threads) is { } threads)
-        {
-            Range("--threads", threads, 0, 1024);
-            s = s with { Threads = threads };
-        }
-        if (p.GetValue(BatchSize) is { } batch)
-        {
-            Range("--batch-size", batch, 1, 64 << 20);
-            s = s with { BatchSize = batch };
-        }
-        if (p.GetValue(Simd) is { } simd) s = s with { Simd = ParseEnum<SimdWidth>("--simd", simd, ["auto", "scalar", "v128", "v256", "v512"]) };
-        if (p.GetValue(Shard) is { } shard) s = s with { Shard = ParseShard(shard) };
-        if (p.GetValue(Shape) is { } shape) s = s with { Shape = ParseEnum<OutputShape>("--shape", shape, ["narrow", "wide"]) };
+        if (p.GetValue(Mode) is { } mode) s = Set(s, OptionSpecs.Mode) with { Mode = Choice(OptionSpecs.Mode, mode) == "realtime" ? TimeMode.Realtime : TimeMode.Backfill };
+        if (p.GetValue(Threads) is { } threads) s = Set(s, OptionSpecs.Threads) with { Threads = (int)Integer(OptionSpecs.Threads, threads) };
+        if (p.GetValue(BatchSize) is { } batch) s = Set(s, OptionSpecs.BatchSize) with { BatchSize = (int)Integer(OptionSpecs.BatchSize, batch) };
+        if (p.GetValue(Simd) is { } simd) s = Set(s, OptionSpecs.Simd) with { Simd = (SimdWidth)IndexOf(OptionSpecs.Simd, Choice(OptionSpecs.Simd, simd)) };
+        if (p.GetValue(Shard) is { } shard) s = Set(s, OptionSpecs.Shard) with { Shard = Check(OptionSpecs.Shard, OptionSpecs.Shard.ParseShard(shard, out Shard v), v) };
+        if (p.GetValue(Shape) is { } shape) s = Set(s, OptionSpecs.Shape) with { Shape = Choice(OptionSpecs.Shape, shape) == "wide" ? OutputShape.Wide : OutputShape.Narrow };
         return s;
     }
 
-    public static void Range(string option, long value, long min, long max)
+    private static Scenario Set(Scenario s, OptionSpec spec) => s.SetBy(spec.Key, spec.Flag!);
+
+    private static T Check<T>(OptionSpec spec, string? problem, T value) =>
+        problem is null ? value : throw new ConfigException(null, 0, spec.Flag, problem);
+
+    public static long Integer(OptionSpec spec, string text) => Check(spec, spec.ParseInteger(text, out long v), v);
+
+    public static TimeSpan ParseDuration(OptionSpec spec, string text) => Check(spec, spec.ParseDuration(text, out TimeSpan v), v);
+
+    public static DateTimeOffset Timestamp(OptionSpec spec, string text) => Check(spec, spec.ParseTimestamp(text, out DateTimeOffset v), v);
+
+    public static string Choice(OptionSpec spec, string text) => Check(spec, spec.ParseChoice(text, out string v), v);
+
+    public static int IndexOf(OptionSpec spec, string choice)
     {
-        if (value < min || value > max)
+        for (int i = 0; i < spec.Choices.Count; i++)
         {
-            throw new ConfigException(null, 0, option, $"{value} is out of range; allowed {min}..{max}");
+            if (spec.Choices[i] == choice) return i;
         }
-    }
-
-    public static TimeSpan ParseDuration(string option, string text) =>
-        DurationParser.TryParse(text, out TimeSpan d) && d > TimeSpan.Zero
-            ? d
-            : throw new ConfigException(null, 0, option, $"'{text}' is not a positive duration; examples: 500ms, 30s, 10m, 1h, 1d, 1h30m");
-
-    public static DateTimeOffset ParseTime(string option, string text) =>
-        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
-            ? t
-            : throw new ConfigException(null, 0, option, $"'{text}' is not an ISO 8601 timestamp, e.g. 2026-01-01T00:00:00Z");
-
-    public static T ParseEnum<T>(string option, string text, string[] allowed)
-        where T : struct, Enum
-    {
-        int i = Array.IndexOf(allowed, text.Trim().ToLowerInvariant());
-        if (i < 0)
-        {
-            throw new ConfigException(null, 0, option, $"'{text}' is not allowed" + Core.Util.DidYouMean.Suggest(text, allowed) + "; allowed: " + string.Join(", ", allowed));
-        }
-        return Enum.Parse<T>(allowed[i], ignoreCase: true);
-    }
-
-    public static Shard ParseShard(string text)
-    {
-        string[] parts = text.Split('/');
-        if (parts.Length == 2 && int.TryParse(parts[0], CultureInfo.InvariantCulture, out int i) && int.TryParse(parts[1], CultureInfo.InvariantCulture, out int n) && n >= 1 && i >= 0 && i < n)
-        {
-            return new Shard(i, n);
-        }
-        throw new ConfigException(null, 0, "--shard", $"'{text}' is not a shard; expected i/N with 0 <= i < N, e.g. 0/4");
+        return -1;
     }
 }

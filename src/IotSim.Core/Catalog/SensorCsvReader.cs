@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using IotSim.Core.Util;
 
@@ -12,25 +11,34 @@ namespace IotSim.Core.Catalog;
 public static class SensorCsvReader
 {
     /// <summary>Required column names.</summary>
-    public static readonly IReadOnlyList<string> RequiredColumns =
-        ["name", "sensor_type", "unit", "min_value", "max_value", "nominal_value"];
+    public static readonly IReadOnlyList<string> RequiredColumns = [.. SensorDefinitionReader.Required.Select(s => s.Column!)];
 
     /// <summary>Optional column names.</summary>
-    public static readonly IReadOnlyList<string> OptionalColumns =
-    [
-        "industry", "noise_std", "drift_rate", "anomaly_probability", "anomaly_magnitude", "cyclic",
-        "cycle_period_seconds", "cycle_amplitude", "precision", "interval_seconds",
-    ];
+    public static readonly IReadOnlyList<string> OptionalColumns = [.. SensorDefinitionReader.Optional.Select(s => s.Column!)];
+
+    /// <summary>Largest sensor CSV file accepted (the catalog of 379 sensors is 60 KB).</summary>
+    public const long MaxFileBytes = 16 << 20;
 
     /// <summary>Reads a CSV file; <paramref name="industry"/> labels rows that have no industry column.</summary>
     public static List<SensorDefinition> ReadFile(string path, string industry)
     {
         if (!File.Exists(path))
         {
-            throw new ConfigException(path, 0, null, "sensor CSV file not found");
+            throw new ConfigException(path, 0, null, Directory.Exists(path) ? "expected a sensor CSV file, found a folder" : "sensor CSV file not found");
         }
-        using var reader = new StreamReader(path, Encoding.UTF8);
-        return Read(reader, path, industry);
+        if (new FileInfo(path).Length > MaxFileBytes)
+        {
+            throw new ConfigException(path, 0, null, $"the file has {new FileInfo(path).Length:N0} bytes; a sensor CSV file may have at most {MaxFileBytes:N0}");
+        }
+        try
+        {
+            using var reader = new StreamReader(path, Encoding.UTF8);
+            return Read(reader, path, industry);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException(path, 0, null, "cannot read the sensor CSV file: " + ex.Message);
+        }
     }
 
     /// <summary>Reads CSV text; <paramref name="source"/> names it in error messages.</summary>
@@ -57,13 +65,13 @@ public static class SensorCsvReader
             string col = header[i].Trim().ToLowerInvariant();
             if (!RequiredColumns.Contains(col) && !OptionalColumns.Contains(col))
             {
-                throw new ConfigException(source, lineNo, col,
+                throw new ConfigException(source, lineNo, Excerpt.Of(col),
                     "unknown column" + DidYouMean.Suggest(col, RequiredColumns.Concat(OptionalColumns)) +
                     "; allowed: " + string.Join(", ", RequiredColumns.Concat(OptionalColumns)));
             }
             if (!index.TryAdd(col, i))
             {
-                throw new ConfigException(source, lineNo, col, "column appears twice");
+                throw new ConfigException(source, lineNo, Excerpt.Of(col), "column appears twice");
             }
         }
         foreach (string required in RequiredColumns)
@@ -87,40 +95,11 @@ public static class SensorCsvReader
             {
                 throw new ConfigException(source, lineNo, null, $"expected {header.Count} fields, found {fields.Count}");
             }
-            var row = new Row(fields, index, source, lineNo);
-            double min = row.Number("min_value")!.Value;
-            double max = row.Number("max_value")!.Value;
-            double range = max - min;
-            string typeName = row.Text("sensor_type")!;
-            if (!SensorTypes.TryParse(typeName, out SensorType type))
-            {
-                throw new ConfigException(source, lineNo, "sensor_type",
-                    $"unknown sensor type '{typeName}'" + DidYouMean.Suggest(typeName, SensorTypes.Names) + "; allowed: " + string.Join(", ", SensorTypes.Names));
-            }
-            bool status = type == SensorType.Status;
-            var def = new SensorDefinition
-            {
-                Industry = row.Text("industry") is { Length: > 0 } ind ? ind : industry,
-                Name = row.Text("name")!,
-                Type = type,
-                Unit = row.Text("unit")!,
-                Min = min,
-                Max = max,
-                Nominal = row.Number("nominal_value")!.Value,
-                NoiseStd = row.Number("noise_std") ?? (status ? 0 : 0.005 * range),
-                DriftRate = row.Number("drift_rate") ?? (status ? 0 : 0.0001 * range),
-                AnomalyProbability = row.Number("anomaly_probability") ?? 0.001,
-                AnomalyMagnitude = row.Number("anomaly_magnitude") ?? 2.0,
-                Cyclic = row.Bool("cyclic") ?? false,
-                CyclePeriodSeconds = row.Number("cycle_period_seconds") ?? 60,
-                CycleAmplitude = row.Number("cycle_amplitude") ?? 0.05 * range,
-                Precision = (int)(row.Number("precision") ?? (status ? 0 : 2)),
-                Interval = TimeSpan.FromMilliseconds(Math.Round((row.Number("interval_seconds") ?? 1) * 1000)),
-            };
-            if (def.Validate() is { } problem)
-            {
-                throw new ConfigException(source, lineNo, def.Name, problem);
-            }
+            int at = lineNo;
+            SensorDefinition def = SensorDefinitionReader.Build(
+                industry,
+                spec => index.TryGetValue(spec.Column!, out int i) ? fields[i] : null,
+                (spec, problem) => new ConfigException(source, at, spec.Column, problem));
             if (!seen.Add(def.Industry + "/" + def.Name))
             {
                 throw new ConfigException(source, lineNo, "name", $"sensor '{def.Name}' is defined twice in industry '{def.Industry}'");
@@ -177,41 +156,5 @@ public static class SensorCsvReader
         }
         fields.Add(sb.ToString());
         return fields;
-    }
-
-    private readonly struct Row(List<string> fields, Dictionary<string, int> index, string source, int lineNo)
-    {
-        public string? Text(string column) =>
-            index.TryGetValue(column, out int i) ? fields[i].Trim() : null;
-
-        public double? Number(string column)
-        {
-            string? text = Text(column);
-            if (string.IsNullOrEmpty(text))
-            {
-                if (RequiredColumns.Contains(column))
-                {
-                    throw new ConfigException(source, lineNo, column, "a value is required");
-                }
-                return null;
-            }
-            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v))
-            {
-                throw new ConfigException(source, lineNo, column, $"'{text}' is not a number");
-            }
-            return v;
-        }
-
-        public bool? Bool(string column)
-        {
-            string? text = Text(column);
-            if (string.IsNullOrEmpty(text)) return null;
-            return text.ToLowerInvariant() switch
-            {
-                "true" or "yes" or "1" => true,
-                "false" or "no" or "0" => false,
-                _ => throw new ConfigException(source, lineNo, column, $"'{text}' is not a boolean; allowed: true, false"),
-            };
-        }
     }
 }

@@ -1,3 +1,5 @@
+using IotSim.Core.Scenarios;
+
 namespace IotSim.Core.Catalog;
 
 /// <summary>
@@ -54,21 +56,38 @@ public sealed record SensorDefinition
     /// <summary>Reporting interval.</summary>
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Returns null when the definition is consistent, otherwise what is wrong with it.</summary>
-    public string? Validate()
+    /// <summary>Returns null when the definition is consistent, otherwise what is wrong with it (naming the field).</summary>
+    public string? Validate() => Check() is { } p ? $"{p.Spec.Column}: {p.Problem}" : null;
+
+    /// <summary>The first field at fault and what is wrong with it, with the same limits as scenario files (<see cref="OptionSpecs"/>).</summary>
+    internal (OptionSpec Spec, string Problem)? Check()
     {
-        if (string.IsNullOrWhiteSpace(Name)) return "name must not be empty";
-        if (!double.IsFinite(Min) || !double.IsFinite(Max) || !double.IsFinite(Nominal)) return "min_value, max_value and nominal_value must be finite numbers";
-        if (Min > Max) return $"min_value ({Min}) must not exceed max_value ({Max})";
-        if (Nominal < Min || Nominal > Max) return $"nominal_value ({Nominal}) must lie within [{Min}, {Max}]";
-        if (NoiseStd < 0 || !double.IsFinite(NoiseStd)) return $"noise_std ({NoiseStd}) must be >= 0";
-        if (DriftRate < 0 || !double.IsFinite(DriftRate)) return $"drift_rate ({DriftRate}) must be >= 0";
-        if (AnomalyProbability is < 0 or > 1) return $"anomaly_probability ({AnomalyProbability}) must be within [0, 1]";
-        if (AnomalyMagnitude < 0 || !double.IsFinite(AnomalyMagnitude)) return $"anomaly_magnitude ({AnomalyMagnitude}) must be >= 0";
-        if (Cyclic && !(CyclePeriodSeconds > 0)) return $"cycle_period_seconds ({CyclePeriodSeconds}) must be > 0 for a cyclic sensor";
-        if (CycleAmplitude < 0 || !double.IsFinite(CycleAmplitude)) return $"cycle_amplitude ({CycleAmplitude}) must be >= 0";
-        if (Precision is < 0 or > 6) return $"precision ({Precision}) must be within [0, 6]";
-        if (Interval.Ticks % TimeSpan.TicksPerMillisecond != 0 || Interval <= TimeSpan.Zero) return $"interval ({Interval.TotalSeconds}s) must be a positive whole number of milliseconds";
-        return null;
+        if (string.IsNullOrWhiteSpace(Name)) return (OptionSpecs.SensorName, "must not be empty");
+        foreach ((OptionSpec spec, double value) in (ReadOnlySpan<(OptionSpec, double)>)
+            [(OptionSpecs.MinValue, Min), (OptionSpecs.MaxValue, Max), (OptionSpecs.NominalValue, Nominal)])
+        {
+            if (spec.CheckNumber(value) is { } problem) return (spec, problem);
+        }
+        // Before the others: defaults derived from the range (noise 0.5% of it) are only meaningful for a valid range.
+        if (Min > Max) return (OptionSpecs.MinValue, $"min_value ({Invariant(Min)}) must not exceed max_value ({Invariant(Max)})");
+        if (Nominal < Min || Nominal > Max) return (OptionSpecs.NominalValue, $"nominal_value ({Invariant(Nominal)}) must lie within [{Invariant(Min)}, {Invariant(Max)}]");
+        foreach ((OptionSpec spec, double value) in (ReadOnlySpan<(OptionSpec, double)>)
+        [
+            (OptionSpecs.NoiseStd, NoiseStd), (OptionSpecs.DriftRate, DriftRate), (OptionSpecs.AnomalyProbability, AnomalyProbability),
+            (OptionSpecs.AnomalyMagnitude, AnomalyMagnitude), (OptionSpecs.CycleAmplitude, CycleAmplitude), (OptionSpecs.Precision, Precision),
+        ])
+        {
+            if (spec.CheckNumber(value) is { } problem) return (spec, problem);
+        }
+        if (Cyclic && OptionSpecs.CyclePeriod.CheckNumber(CyclePeriodSeconds) is { } period) return (OptionSpecs.CyclePeriod, period);
+        double limit = OptionSpecs.MaxScaledMagnitude / Math.Pow(10, Precision);
+        if (Math.Max(Math.Abs(Min), Math.Abs(Max)) > limit)
+        {
+            return (OptionSpecs.Precision,
+                $"with precision {Precision}, min_value and max_value must lie within ±{Invariant(limit)} (float32 keeps about 7 significant digits); lower the precision or use a larger unit");
+        }
+        return OptionSpecs.SensorInterval.CheckDuration(Interval) is { } interval ? (OptionSpecs.SensorInterval, interval) : null;
     }
+
+    private static string Invariant(double value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

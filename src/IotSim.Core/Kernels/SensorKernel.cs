@@ -19,40 +19,60 @@ internal static partial class SensorKernel
     /// <summary>Mask of the anomaly kind in a flag byte.</summary>
     public const byte KindMask = 0x07;
 
-    /// <summary>The widest width this machine accelerates.</summary>
-    public static SimdWidth BestWidth =>
-        Vector512.IsHardwareAccelerated ? SimdWidth.V512 :
-        Vector256.IsHardwareAccelerated ? SimdWidth.V256 :
-        Vector128.IsHardwareAccelerated ? SimdWidth.V128 : SimdWidth.Scalar;
-
-    /// <summary>Environment variable that forces the kernel width used for <see cref="SimdWidth.Auto"/> (scalar, v128, v256, v512).</summary>
+    /// <summary>Environment variable that forces the kernel width used for <see cref="SimdWidth.Auto"/>.</summary>
     public const string ForceWidthVariable = "IOTSIM_SIMD";
 
-    /// <summary>The width forced by <see cref="ForceWidthVariable"/>, or null when unset.</summary>
-    public static SimdWidth? ForcedWidth =>
-        Environment.GetEnvironmentVariable(ForceWidthVariable)?.Trim().ToLowerInvariant() switch
-        {
-            null or "" or "auto" => null,
-            "scalar" => SimdWidth.Scalar,
-            "v128" => SimdWidth.V128,
-            "v256" => SimdWidth.V256,
-            "v512" => SimdWidth.V512,
-            string other => throw new ConfigException(null, 0, ForceWidthVariable, $"'{other}' is not allowed; allowed: auto, scalar, v128, v256, v512"),
-        };
+    /// <summary>The values <see cref="ForceWidthVariable"/> accepts (case-insensitive; unset or empty = auto).</summary>
+    public const string ForceWidthValues = "auto, scalar, v128, v256, v512";
 
-    /// <summary>Whether <paramref name="width"/> can run here.</summary>
-    public static bool IsSupported(SimdWidth width) => width switch
+    /// <summary>The widest width this machine accelerates.</summary>
+    public static SimdWidth BestWidth => AcceleratedWidths.Current.Widest;
+
+    /// <summary>The width forced by <see cref="ForceWidthVariable"/> in this process, or null when unset or auto.</summary>
+    public static SimdWidth? ForcedWidth => ParseForcedWidth(Environment.GetEnvironmentVariable(ForceWidthVariable));
+
+    /// <summary>
+    /// The width to run for <paramref name="requested"/> in this process: <see cref="ChooseWidth"/> with
+    /// <see cref="ForceWidthVariable"/> from the environment and this machine's accelerated widths.
+    /// </summary>
+    public static SimdWidth ResolveWidth(SimdWidth requested) =>
+        ChooseWidth(requested, Environment.GetEnvironmentVariable(ForceWidthVariable), AcceleratedWidths.Current);
+
+    /// <summary>
+    /// The width choice, as a pure function: an explicit <paramref name="requested"/> width wins; for
+    /// <see cref="SimdWidth.Auto"/>, the width <paramref name="forceVariable"/> (the value of
+    /// <see cref="ForceWidthVariable"/>) names, else the widest of <paramref name="accelerated"/> (scalar when none).
+    /// Throws a <see cref="ConfigException"/> for an unknown variable value whatever the request, so a typo never
+    /// goes unnoticed. The result may be a width the hardware does not accelerate; the caller decides whether to run it.
+    /// </summary>
+    public static SimdWidth ChooseWidth(SimdWidth requested, string? forceVariable, AcceleratedWidths accelerated)
     {
-        SimdWidth.Auto or SimdWidth.Scalar => true,
-        SimdWidth.V128 => Vector128.IsHardwareAccelerated,
-        SimdWidth.V256 => Vector256.IsHardwareAccelerated,
-        SimdWidth.V512 => Vector512.IsHardwareAccelerated,
-        _ => false,
+        SimdWidth? forced = ParseForcedWidth(forceVariable);
+        return requested != SimdWidth.Auto ? requested : forced ?? accelerated.Widest;
+    }
+
+    /// <summary>The width a value of <see cref="ForceWidthVariable"/> names, or null for unset, empty or auto.</summary>
+    public static SimdWidth? ParseForcedWidth(string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "auto" => null,
+        "scalar" => SimdWidth.Scalar,
+        "v128" => SimdWidth.V128,
+        "v256" => SimdWidth.V256,
+        "v512" => SimdWidth.V512,
+        _ => throw new ConfigException(null, 0, ForceWidthVariable,
+            $"environment variable set to '{value}', which is not a kernel width; allowed: {ForceWidthValues}"),
     };
 
     /// <summary>
+    /// Whether <paramref name="width"/> runs on vector hardware here (scalar and auto always do). <see cref="Advance"/>
+    /// runs every width; an unaccelerated vector width runs in software, bit-identical but many times slower.
+    /// </summary>
+    public static bool IsSupported(SimdWidth width) => AcceleratedWidths.Current.Accelerates(width);
+
+    /// <summary>
     /// Advances channels [start, start + values.Length) to <paramref name="tick"/> and writes values and flags.
-    /// Returns the number of omitted readings. Allocation-free.
+    /// Returns the number of omitted readings. Every width runs, accelerated or not (unaccelerated vector widths in
+    /// software, for tests); <see cref="SimdWidth.Auto"/> runs the scalar reference. Allocation-free.
     /// </summary>
     public static int Advance(SimdWidth width, SensorState s, KernelParams p, int start, long tick, Span<float> values, Span<byte> flags)
     {

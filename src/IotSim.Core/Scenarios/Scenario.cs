@@ -57,6 +57,23 @@ public sealed record Scenario
     /// <summary>Where readings go; at least one.</summary>
     public IReadOnlyList<SinkOptions> Sinks { get; init; } = [new SinkOptions { Type = "console" }];
 
+    /// <summary>Where each dotted key was set: its line in <see cref="SourcePath"/>, or the command-line flag that overrode it.</summary>
+    internal IReadOnlyDictionary<string, KeyOrigin> Origins { get; init; } = new Dictionary<string, KeyOrigin>();
+
+    /// <summary>The scenario with <paramref name="key"/> (a dotted key) marked as set by the command-line <paramref name="flag"/>, so errors about it name the flag.</summary>
+    public Scenario SetBy(string key, string flag) =>
+        this with { Origins = new Dictionary<string, KeyOrigin>(Origins) { [key] = new KeyOrigin(0, flag) } };
+
+    /// <summary>An error about <paramref name="key"/>, located where the key was set (file and line, or flag).</summary>
+    internal ConfigException Error(string key, string problem)
+    {
+        if (Origins.TryGetValue(key, out KeyOrigin origin))
+        {
+            return origin.Flag is { } flag ? new ConfigException(null, 0, flag, problem) : new ConfigException(SourcePath, origin.Line, key, problem);
+        }
+        return new ConfigException(SourcePath, 0, key, problem);
+    }
+
     /// <summary>Resolved end of the simulated time range, or null for an unbounded realtime run.</summary>
     public DateTimeOffset? ResolveEnd(DateTimeOffset start) =>
         End ?? (Duration is { } d ? start + d : Mode == TimeMode.Backfill ? start + TimeSpan.FromMinutes(1) : null);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using IotSim.Core.Catalog;
 using IotSim.Core.Util;
 using YamlDotNet.RepresentationModel;
@@ -19,7 +18,7 @@ public static partial class ScenarioLoader
             {
                 scenario = e.Key switch
                 {
-                    "seed" => scenario with { Seed = UInt64(e.Value, e.Path) },
+                    "seed" => scenario with { Seed = UInt64(e.Value, e.Path, OptionSpecs.Seed) },
                     "fleet" => Fleet(e, scenario),
                     "custom_sensors" => scenario with { CustomSensors = CustomSensors(e) },
                     "time" => Time(e, scenario),
@@ -35,7 +34,7 @@ public static partial class ScenarioLoader
                 throw Fail(_industriesNode, "fleet.industries",
                     $"at least one industry is needed when custom_sensors defines no sensors; allowed: {List(IndustryChoices)}");
             }
-            return scenario;
+            return scenario with { Origins = _origins };
         }
 
         private Scenario Fleet(Entry section, Scenario scenario)
@@ -45,8 +44,8 @@ public static partial class ScenarioLoader
                 scenario = e.Key switch
                 {
                     "industries" => scenario with { Industries = Industries(e) },
-                    "devices" => scenario with { Devices = Int32(e.Value, e.Path, 1, MaxDevices) },
-                    "interval" => scenario with { Interval = Interval(e.Value, e.Path) },
+                    "devices" => scenario with { Devices = Int32(e.Value, e.Path, OptionSpecs.Devices) },
+                    "interval" => scenario with { Interval = Duration(e.Value, e.Path, OptionSpecs.Interval) },
                     "device" => scenario with { Device = Device(e) },
                     _ => throw new InvalidOperationException("unhandled key " + e.Key),
                 };
@@ -90,25 +89,17 @@ public static partial class ScenarioLoader
                 switch (e.Key)
                 {
                     case "id_prefix":
-                        string prefix = NonEmpty(e.Value, e.Path);
-                        foreach (char c in prefix)
-                        {
-                            if (!char.IsAsciiLetterOrDigit(c) && c is not ('_' or '-'))
-                            {
-                                throw Fail(e.Value, e.Path, $"'{prefix}' may only contain letters, digits, '_' and '-'");
-                            }
-                        }
-                        device = device with { IdPrefix = prefix };
+                        device = device with { IdPrefix = Name(e.Value, e.Path, OptionSpecs.IdPrefix) };
                         break;
                     case "manufacturer":
-                        device = device with { Manufacturer = Choice(e.Value, e.Path, "manufacturer", DeviceModels.ManufacturerNames) };
+                        device = device with { Manufacturer = Choice(e.Value, e.Path, "manufacturer", OptionSpecs.Manufacturer) };
                         break;
                     case "model":
                         model = e;
-                        device = device with { Model = Text(e.Value, e.Path) };
+                        device = device with { Model = Text(e.Value, e.Path).Trim() };
                         break;
                     case "firmware":
-                        device = device with { Firmware = Choice(e.Value, e.Path, "firmware version", DeviceModels.FirmwareVersions) };
+                        device = device with { Firmware = Choice(e.Value, e.Path, "firmware version", OptionSpecs.Firmware) };
                         break;
                     default:
                         throw new InvalidOperationException("unhandled key " + e.Key);
@@ -119,7 +110,7 @@ public static partial class ScenarioLoader
             {
                 if (device.Manufacturer is not { } maker)
                 {
-                    _ = Choice(m.Value, m.Path, "model", AllModels);
+                    device = device with { Model = Choice(m.Value, m.Path, "model", OptionSpecs.Model) };
                 }
                 else if (!DeviceModels.Models[maker].Contains(device.Model))
                 {
@@ -130,8 +121,6 @@ public static partial class ScenarioLoader
             return device;
         }
 
-        private static string[] AllModels => [.. DeviceModels.ManufacturerNames.SelectMany(m => DeviceModels.Models[m])];
-
         private Scenario Time(Entry section, Scenario scenario)
         {
             Entry? duration = null, end = null, start = null;
@@ -140,20 +129,20 @@ public static partial class ScenarioLoader
                 switch (e.Key)
                 {
                     case "mode":
-                        TimeMode mode = Choice(e.Value, e.Path, "time mode", TimeModes) == "realtime" ? TimeMode.Realtime : TimeMode.Backfill;
+                        TimeMode mode = Choice(e.Value, e.Path, "time mode", OptionSpecs.Mode) == "realtime" ? TimeMode.Realtime : TimeMode.Backfill;
                         scenario = scenario with { Mode = mode };
                         break;
                     case "start":
                         start = e;
-                        scenario = scenario with { Start = Timestamp(e.Value, e.Path) };
+                        scenario = scenario with { Start = Timestamp(e.Value, e.Path, OptionSpecs.Start) };
                         break;
                     case "duration":
                         duration = e;
-                        scenario = scenario with { Duration = Duration(e.Value, e.Path, TimeSpan.FromTicks(1), TimeSpan.MaxValue) };
+                        scenario = scenario with { Duration = Duration(e.Value, e.Path, OptionSpecs.Duration) };
                         break;
                     case "end":
                         end = e;
-                        scenario = scenario with { End = Timestamp(e.Value, e.Path) };
+                        scenario = scenario with { End = Timestamp(e.Value, e.Path, OptionSpecs.End) };
                         break;
                     default:
                         throw new InvalidOperationException("unhandled key " + e.Key);
@@ -180,28 +169,14 @@ public static partial class ScenarioLoader
             {
                 scenario = e.Key switch
                 {
-                    "threads" => scenario with { Threads = Int32(e.Value, e.Path, 0, MaxThreads) },
-                    "batch_size" => scenario with { BatchSize = Int32(e.Value, e.Path, 1, MaxBatchSize) },
-                    "simd" => scenario with { Simd = (SimdWidth)Array.IndexOf(SimdWidths, Choice(e.Value, e.Path, "SIMD width", SimdWidths)) },
-                    "shard" => scenario with { Shard = ParseShard(e) },
+                    "threads" => scenario with { Threads = Int32(e.Value, e.Path, OptionSpecs.Threads) },
+                    "batch_size" => scenario with { BatchSize = Int32(e.Value, e.Path, OptionSpecs.BatchSize) },
+                    "simd" => scenario with { Simd = (SimdWidth)Array.IndexOf(SimdWidths, Choice(e.Value, e.Path, "SIMD width", OptionSpecs.Simd)) },
+                    "shard" => scenario with { Shard = ShardValue(e.Value, e.Path, OptionSpecs.Shard) },
                     _ => throw new InvalidOperationException("unhandled key " + e.Key),
                 };
             }
             return scenario;
-        }
-
-        private Shard ParseShard(Entry e)
-        {
-            string text = Text(e.Value, e.Path).Trim();
-            int slash = text.IndexOf('/', StringComparison.Ordinal);
-            if (slash > 0
-                && int.TryParse(text.AsSpan(0, slash).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int index)
-                && int.TryParse(text.AsSpan(slash + 1).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int count)
-                && index < count)
-            {
-                return new Shard(index, count);
-            }
-            throw Fail(e.Value, e.Path, $"expected i/N with 0 <= i < N (e.g. 0/4), found '{text}'");
         }
 
         private Scenario Output(Entry section, Scenario scenario)
@@ -210,7 +185,7 @@ public static partial class ScenarioLoader
             {
                 scenario = e.Key switch
                 {
-                    "shape" => scenario with { Shape = Choice(e.Value, e.Path, "output shape", Shapes) == "wide" ? OutputShape.Wide : OutputShape.Narrow },
+                    "shape" => scenario with { Shape = Choice(e.Value, e.Path, "output shape", OptionSpecs.Shape) == "wide" ? OutputShape.Wide : OutputShape.Narrow },
                     _ => throw new InvalidOperationException("unhandled key " + e.Key),
                 };
             }
@@ -226,10 +201,10 @@ public static partial class ScenarioLoader
                 switch (e.Key)
                 {
                     case "enabled":
-                        options = options with { Enabled = Bool(e.Value, e.Path) };
+                        options = options with { Enabled = Bool(e.Value, e.Path, OptionSpecs.AnomaliesEnabled) };
                         break;
                     case "probability_scale":
-                        options = options with { ProbabilityScale = Number(e.Value, e.Path, 0, MaxProbabilityScale) };
+                        options = options with { ProbabilityScale = Number(e.Value, e.Path, OptionSpecs.ProbabilityScale) };
                         break;
                     case "types":
                         typesEntry = e;
@@ -259,9 +234,9 @@ public static partial class ScenarioLoader
                 {
                     type = e.Key switch
                     {
-                        "enabled" => type with { Enabled = Bool(e.Value, e.Path) },
-                        "weight" => type with { Weight = Number(e.Value, e.Path, 0, MaxAnomalyWeight) },
-                        "duration" => type with { Duration = Duration(e.Value, e.Path, TimeSpan.FromTicks(1), MaxAnomalyDuration) },
+                        "enabled" => type with { Enabled = Bool(e.Value, e.Path, OptionSpecs.AnomalyEnabled) },
+                        "weight" => type with { Weight = Number(e.Value, e.Path, OptionSpecs.AnomalyWeight) },
+                        "duration" => type with { Duration = Duration(e.Value, e.Path, OptionSpecs.AnomalyDuration) },
                         _ => throw new InvalidOperationException("unhandled key " + e.Key),
                     };
                 }

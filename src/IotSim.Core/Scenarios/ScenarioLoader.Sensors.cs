@@ -68,7 +68,7 @@ public static partial class ScenarioLoader
 
         private string CustomIndustry(Entry e)
         {
-            string label = NonEmpty(e.Value, e.Path);
+            string label = Name(e.Value, e.Path, OptionSpecs.CustomIndustry);
             CheckIndustryLabel(label, e.Value, e.Path);
             return label;
         }
@@ -101,47 +101,21 @@ public static partial class ScenarioLoader
                 }
             }
             nameNode = values["name"].Value;
+            return SensorDefinitionReader.Build(industry, RawText, FailAt);
 
-            string typeName = Choice(values["sensor_type"].Value, values["sensor_type"].Path, "sensor type", SensorTypes.Names);
-            _ = SensorTypes.TryParse(typeName, out SensorType type);
-            bool status = type == SensorType.Status;
-            double min = Required("min_value");
-            double max = Required("max_value");
-            double range = max - min;
-            // Defaults match SensorCsvReader so a sensor means the same in YAML and CSV.
-            var def = new SensorDefinition
+            string? RawText(OptionSpec spec)
             {
-                Industry = industry,
-                Name = NonEmpty(nameNode, values["name"].Path),
-                Type = type,
-                Unit = Text(values["unit"].Value, values["unit"].Path),
-                Min = min,
-                Max = max,
-                Nominal = Required("nominal_value"),
-                NoiseStd = Optional("noise_std", 0) ?? (status ? 0 : 0.005 * range),
-                DriftRate = Optional("drift_rate", 0) ?? (status ? 0 : 0.0001 * range),
-                AnomalyProbability = Optional("anomaly_probability", 0, 1) ?? 0.001,
-                AnomalyMagnitude = Optional("anomaly_magnitude", 0) ?? 2.0,
-                Cyclic = values.TryGetValue("cyclic", out Entry cyclic) && Bool(cyclic.Value, cyclic.Path),
-                CyclePeriodSeconds = Optional("cycle_period_seconds", 0) ?? 60,
-                CycleAmplitude = Optional("cycle_amplitude", 0) ?? 0.05 * range,
-                Precision = values.TryGetValue("precision", out Entry precision) ? Int32(precision.Value, precision.Path, 0, 6) : status ? 0 : 2,
-                Interval = values.TryGetValue("interval", out Entry interval) ? Interval(interval.Value, interval.Path) : TimeSpan.FromSeconds(1),
-            };
-            if (def.Validate() is { } problem)
-            {
-                // Validate names the offending key first ("nominal_value (40) must ..."); point at that key when present.
-                int end = problem.IndexOfAny([' ', ',']);
-                string key = end > 0 ? problem[..end] : "";
-                Entry at = values.TryGetValue(key, out Entry e) ? e : values["name"];
-                throw Fail(at.Value, values.ContainsKey(key) ? at.Path : path, problem);
+                if (!values.TryGetValue(KeyOf(spec), out Entry e)) return null;
+                // Numbers and booleans must be plain scalars, as a schema-validating editor would demand.
+                return spec.Kind is OptionKind.Integer or OptionKind.Number or OptionKind.Boolean
+                    ? Plain(e.Value, e.Path, spec.Kind == OptionKind.Boolean ? "true or false" : "a number")
+                    : Scalar(e.Value, e.Path, "a text value").Value!;
             }
-            return def;
 
-            double Required(string key) => Number(values[key].Value, values[key].Path);
-
-            double? Optional(string key, double low, double high = double.MaxValue) =>
-                values.TryGetValue(key, out Entry e) ? Number(e.Value, e.Path, low, high) : null;
+            Exception FailAt(OptionSpec spec, string problem) =>
+                values.TryGetValue(KeyOf(spec), out Entry e) ? Fail(e.Value, e.Path, problem) : Fail(node, Join(path, KeyOf(spec)), problem);
         }
+
+        private static string KeyOf(OptionSpec spec) => spec.Key[(spec.Key.LastIndexOf('.') + 1)..];
     }
 }

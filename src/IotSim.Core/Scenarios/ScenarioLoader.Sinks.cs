@@ -41,7 +41,7 @@ public static partial class ScenarioLoader
             // A plain `type: null` is YAML's null value, but here it can only mean the null sink.
             string type = typeNode is YamlScalarNode { Value: "null" }
                 ? "null"
-                : Choice(typeNode, path + ".type", "sink type", SinkOptions.Types);
+                : Choice(typeNode, path + ".type", "sink type", OptionSpecs.SinkType);
             string[] allowed = SinkKeysFor(type);
             foreach (KeyValuePair<YamlNode, YamlNode> child in map.Children)
             {
@@ -56,8 +56,8 @@ public static partial class ScenarioLoader
                 Type = type,
                 Format = type switch
                 {
-                    "console" => ConsoleFormats[0],
-                    "file" => FileFormats[0],
+                    "console" => OptionSpecs.ConsoleFormat.Choices[0],
+                    "file" => OptionSpecs.FileFormat.Choices[0],
                     _ => null,
                 },
             };
@@ -66,35 +66,30 @@ public static partial class ScenarioLoader
                 sink = e.Key switch
                 {
                     "type" => sink,
-                    "name" => sink with { Name = NonEmpty(e.Value, e.Path) },
-                    "format" => sink with { Format = Choice(e.Value, e.Path, $"{type} format", type == "console" ? ConsoleFormats : FileFormats) },
+                    "name" => sink with { Name = Name(e.Value, e.Path, OptionSpecs.SinkName) },
+                    "format" => sink with { Format = Choice(e.Value, e.Path, $"{type} format", type == "console" ? OptionSpecs.ConsoleFormat : OptionSpecs.FileFormat) },
                     "path" => sink with { Path = ResolvePath(NonEmpty(e.Value, e.Path)) },
-                    "rotation" => sink with { RotateEvery = Duration(e.Value, e.Path, MinRotation, MaxRotation) },
-                    "max_bytes" => sink with { RotateBytes = Size(e.Value, e.Path) },
-                    "compression" => sink with { Compression = (Compression)Array.IndexOf(Compressions, Choice(e.Value, e.Path, "compression", Compressions)) },
-                    "queue_capacity" => sink with { QueueCapacity = Int32(e.Value, e.Path, 1, MaxQueueCapacity) },
-                    "batch_size" => sink with { BatchSize = Int32(e.Value, e.Path, 1, MaxBatchSize) },
+                    "rotation" => sink with { RotateEvery = Duration(e.Value, e.Path, OptionSpecs.Rotation) },
+                    "max_bytes" => sink with { RotateBytes = Size(e.Value, e.Path, OptionSpecs.MaxBytes) },
+                    "compression" => sink with { Compression = (Compression)IndexOf(OptionSpecs.Compression.Choices, Choice(e.Value, e.Path, "compression", OptionSpecs.Compression)) },
+                    "queue_capacity" => sink with { QueueCapacity = Int32(e.Value, e.Path, OptionSpecs.QueueCapacity) },
+                    "batch_size" => sink with { BatchSize = Int32(e.Value, e.Path, OptionSpecs.SinkBatchSize) },
                     _ => throw new InvalidOperationException("unhandled key " + e.Key),
                 };
             }
             return sink;
         }
 
+        private static int IndexOf(IReadOnlyList<string> list, string value)
+        {
+            for (int i = 0; i < list.Count; i++)
+            {
+                if (list[i] == value) return i;
+            }
+            return -1;
+        }
+
         private static bool IsSinkKey(string key) =>
             ConsoleSinkKeys.Contains(key) || FileSinkKeys.Contains(key) || NullSinkKeys.Contains(key);
-
-        private long Size(YamlNode node, string path)
-        {
-            string text = Scalar(node, path, "a size").Value!;
-            if (!DurationParser.TryParseSize(text, out long bytes))
-            {
-                throw Fail(node, path, $"expected a size, found '{text}'; {DurationParser.SizeHint}");
-            }
-            if (bytes < MinRotateBytes)
-            {
-                throw Fail(node, path, $"{text} is out of range; allowed: {MinRotateBytes} bytes (4KB) or more");
-            }
-            return bytes;
-        }
     }
 }

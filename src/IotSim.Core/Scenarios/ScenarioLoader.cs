@@ -30,24 +30,8 @@ public static partial class ScenarioLoader
         ["type", "name", "format", "path", "rotation", "max_bytes", "compression", "queue_capacity", "batch_size"];
     internal static readonly string[] NullSinkKeys = ["type", "name", "queue_capacity", "batch_size"];
 
-    internal static readonly string[] TimeModes = ["backfill", "realtime"];
-    internal static readonly string[] Shapes = ["narrow", "wide"];
     internal static readonly string[] SimdWidths = ["auto", "scalar", "v128", "v256", "v512"];
-    internal static readonly string[] Compressions = ["none", "gzip", "lz4"];
-    internal static readonly string[] ConsoleFormats = [.. Sinks.SinkFactory.ConsoleFormats];
-    internal static readonly string[] FileFormats = [.. Sinks.SinkFactory.FileFormats];
 
-    internal const int MaxDevices = 100_000_000;
-    internal const int MaxThreads = 1024;
-    internal const int MaxBatchSize = 64 << 20;
-    internal const int MaxQueueCapacity = 1024;
-    internal const long MinRotateBytes = 4096;
-    internal const double MaxProbabilityScale = 1000;
-    internal const double MaxAnomalyWeight = 1000;
-    internal static readonly TimeSpan MaxAnomalyDuration = TimeSpan.FromDays(30);
-    internal static readonly TimeSpan MaxInterval = TimeSpan.FromDays(1);
-    internal static readonly TimeSpan MinRotation = TimeSpan.FromSeconds(1);
-    internal static readonly TimeSpan MaxRotation = TimeSpan.FromDays(366);
 
     /// <summary>Names accepted in <c>fleet.industries</c>: <c>all</c>, <c>environmental</c> and the built-in industries.</summary>
     internal static IReadOnlyList<string> IndustryChoices => ["all", SensorCatalog.EnvironmentalProfile, .. SensorCatalog.Industries];
@@ -72,6 +56,11 @@ public static partial class ScenarioLoader
         string text;
         try
         {
+            long length = new FileInfo(path).Length;
+            if (length > YamlGuard.MaxChars * 4L)
+            {
+                throw new ConfigException(path, 0, null, $"the file has {length:N0} bytes; a scenario may have at most {YamlGuard.MaxChars:N0} characters");
+            }
             text = File.ReadAllText(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -90,6 +79,7 @@ public static partial class ScenarioLoader
     {
         ArgumentNullException.ThrowIfNull(yamlText);
         ArgumentNullException.ThrowIfNull(sourceName);
+        YamlGuard.Check(yamlText, sourceName);
         var stream = new YamlStream();
         var scanner = new Scanner(new StringReader(yamlText));
         try
@@ -98,7 +88,7 @@ public static partial class ScenarioLoader
         }
         catch (YamlException ex)
         {
-            throw new ConfigException(sourceName, ToLine(ex.Start.Line), null, "invalid YAML: " + YamlProblem(ex));
+            throw new ConfigException(sourceName, ToLine(ex.Start.Line), null, "invalid YAML: " + Util.Excerpt.Of(YamlProblem(ex)));
         }
         catch (InvalidOperationException)
         {

@@ -76,6 +76,12 @@ public sealed class Fleet
         }
     }
 
+    /// <summary>The checked plan the fleet was built from.</summary>
+    public FleetPlan Plan { get; private init; } = null!;
+
+    /// <summary>Reading slots per engine batch.</summary>
+    public int BatchCapacity => Plan.BatchCapacity;
+
     /// <summary>Decimal digits of each sensor.</summary>
     public IReadOnlyList<int> Precision { get; }
 
@@ -139,90 +145,45 @@ public sealed class Fleet
         {
             if (def.Validate() is { } problem)
             {
-                throw new ConfigException(scenario.SourcePath, 0, scenario.Interval is null ? def.Name : "fleet.interval", problem);
+                throw scenario.Interval is null ? scenario.Error("custom_sensors", $"sensor '{def.Name}': {problem}") : scenario.Error(OptionSpecs.Interval.Key, problem);
             }
         }
         if (sensors.Count == 0)
         {
-            throw new ConfigException(scenario.SourcePath, 0, "fleet.industries", "the fleet has no sensors: name at least one industry or custom sensor");
+            throw scenario.Error(OptionSpecs.Industries.Key, "the fleet has no sensors: name at least one industry or custom sensor");
         }
         return sensors;
     }
 
     /// <summary>
-    /// Builds the fleet and initialises every channel's state. <paramref name="now"/> is the realtime start when
-    /// the scenario has none.
+    /// Builds the fleet and initialises every channel's state. <paramref name="now"/> is the realtime start when the
+    /// scenario has none. Refuses (with the memory it would need) a fleet that does not fit in this process's memory.
     /// </summary>
-    public static Fleet Build(Scenario scenario, DateTimeOffset? now = null)
+    public static Fleet Build(Scenario scenario, DateTimeOffset? now = null) => Build(FleetPlan.Create(scenario, now));
+
+    /// <summary>Allocates and initialises the state of a checked plan.</summary>
+    public static Fleet Build(FleetPlan plan)
     {
-        ArgumentNullException.ThrowIfNull(scenario);
-        if (scenario.Devices < 1) throw new ConfigException(scenario.SourcePath, 0, "fleet.devices", $"must be at least 1, found {scenario.Devices}");
-        if (scenario.Shard.Count < 1 || scenario.Shard.Index < 0 || scenario.Shard.Index >= scenario.Shard.Count)
+        ArgumentNullException.ThrowIfNull(plan);
+        plan.CheckMemory(FleetPlan.AvailableBytes);
+        var fleet = new Fleet(plan.Scenario, [.. plan.Sensors], plan.Start, plan.End) { Plan = plan };
+        var groups = new IntervalGroup[plan.Groups.Count];
+        int devices = fleet.EndDevice - fleet.FirstDevice;
+        for (int g = 0; g < groups.Length; g++)
         {
-            throw new ConfigException(scenario.SourcePath, 0, "engine.shard", $"expected i/N with 0 <= i < N, found {scenario.Shard}");
+            FleetPlan.PlannedGroup planned = plan.Groups[g];
+            var kp = new KernelParams(plan.Scenario.Seed, g, planned.Interval, plan.Scenario.Anomalies);
+            var state = new SensorState((int)planned.Channels);
+            fleet.InitState(state, planned.SensorIndices, planned.Interval, kp);
+            groups[g] = new IntervalGroup(g, planned.Interval, planned.SensorIndices, devices, planned.Ticks, state, kp);
         }
-        List<SensorDefinition> sensors = ResolveSensors(scenario);
-        DateTimeOffset start = scenario.Start ?? (scenario.Mode == TimeMode.Realtime
-            ? TruncateToSecond(now ?? DateTimeOffset.UtcNow)
-            : DefaultBackfillStart);
-        DateTimeOffset? end;
-        try
-        {
-            end = scenario.ResolveEnd(start);
-        }
-        catch (ArgumentOutOfRangeException)
-        {
-            throw new ConfigException(scenario.SourcePath, 0, "time.duration", $"start {start:O} plus the duration is past the year 9999");
-        }
-        if (end is { } e && e <= start)
-        {
-            throw new ConfigException(scenario.SourcePath, 0, "time.end", $"the end ({e:O}) must be after the start ({start:O})");
-        }
-        var fleet = new Fleet(scenario, sensors, start, end);
-        fleet.Groups = fleet.BuildGroups();
+        fleet.Groups = groups;
         return fleet;
     }
 
-    private static DateTimeOffset TruncateToSecond(DateTimeOffset t) =>
-        new(t.Ticks - t.Ticks % TimeSpan.TicksPerSecond, t.Offset);
-
-    private IntervalGroup[] BuildGroups()
+    private void InitState(SensorState s, int[] indices, TimeSpan interval, KernelParams kp)
     {
-        var byInterval = new SortedDictionary<TimeSpan, List<int>>();
-        for (int i = 0; i < Sensors.Count; i++)
-        {
-            TimeSpan interval = Sensors[i].Interval;
-            if (!byInterval.TryGetValue(interval, out var list))
-            {
-                list = [];
-                byInterval.Add(interval, list);
-            }
-            list.Add(i);
-        }
-        int devices = EndDevice - FirstDevice;
-        var groups = new IntervalGroup[byInterval.Count];
-        int g = 0;
-        foreach (var (interval, indices) in byInterval)
-        {
-            long channels = (long)devices * indices.Count;
-            if (channels > int.MaxValue / 2)
-            {
-                throw new ConfigException(Scenario.SourcePath, 0, "fleet.devices",
-                    $"{channels} channels share the {interval.TotalSeconds}s interval; at most {int.MaxValue / 2} per interval per process (use --shard to split the fleet)");
-            }
-            long ticks = End is { } end ? (long)Math.Ceiling((end - Start).Ticks / (double)interval.Ticks) : long.MaxValue;
-            var kp = new KernelParams(Scenario.Seed, g, interval, Scenario.Anomalies);
-            var state = new SensorState((int)channels);
-            InitState(state, indices, interval, kp);
-            groups[g] = new IntervalGroup(g, interval, [.. indices], devices, ticks, state, kp);
-            g++;
-        }
-        return groups;
-    }
-
-    private void InitState(SensorState s, List<int> indices, TimeSpan interval, KernelParams kp)
-    {
-        int perDevice = indices.Count;
+        int perDevice = indices.Length;
         bool anomaliesOn = Scenario.Anomalies.Enabled && kp.TotalWeight > 0;
         int c = 0;
         for (int d = FirstDevice; d < EndDevice; d++)

@@ -13,6 +13,12 @@ public sealed record RunReport(
     int Threads,
     IReadOnlyList<SinkReport> Sinks)
 {
+    /// <summary>Time spent before generating: checking the scenario and building the fleet's state.</summary>
+    public TimeSpan Setup { get; init; }
+
+    /// <summary>True when the run was stopped (Ctrl-C, SIGTERM, cancellation) before the end of its time range.</summary>
+    public bool Interrupted { get; init; }
+
     /// <summary>Generated readings per wall-clock second.</summary>
     public double ReadingsPerSecond => Wall.TotalSeconds > 0 ? Generated / Wall.TotalSeconds : 0;
 

@@ -19,6 +19,7 @@ namespace IotSim.Core.Simulation;
 public sealed class Simulator
 {
     private readonly List<(IReadingSink Sink, int QueueCapacity)> _sinks = [];
+    private volatile List<SinkRunner>? _runners;
 
     /// <summary>Creates a simulator for <paramref name="scenario"/>; sinks are added with <see cref="AddSink"/>.</summary>
     public Simulator(Scenario scenario)
@@ -29,7 +30,7 @@ public sealed class Simulator
     /// <summary>The scenario being run.</summary>
     public Scenario Scenario { get; }
 
-    /// <summary>The fleet, available once <see cref="RunAsync"/> has started (or after <see cref="Build"/>).</summary>
+    /// <summary>The fleet, available once <see cref="RunAsync(CancellationToken)"/> has started (or after <see cref="Build"/>).</summary>
     public Fleet? Fleet { get; private set; }
 
     /// <summary>Adds a sink with a queue of <paramref name="queueCapacity"/> batches.</summary>
@@ -40,14 +41,33 @@ public sealed class Simulator
         return this;
     }
 
-    /// <summary>Builds the fleet without running (validates the scenario and allocates state).</summary>
-    public Fleet Build(DateTimeOffset? now = null) => Fleet ??= Fleet.Build(Scenario, now);
+    /// <summary>Time spent building the fleet (checking the scenario and initialising channel state).</summary>
+    public TimeSpan Setup { get; private set; }
+
+    /// <summary>Builds the fleet without running (validates the scenario, checks memory and allocates state).</summary>
+    public Fleet Build(DateTimeOffset? now = null)
+    {
+        if (Fleet is null)
+        {
+            long started = Stopwatch.GetTimestamp();
+            Fleet = Fleet.Build(Scenario, now);
+            Setup = Stopwatch.GetElapsedTime(started);
+        }
+        return Fleet;
+    }
 
     /// <summary>
-    /// Runs to the end of the scenario's time range, or until <paramref name="cancellationToken"/> is cancelled,
-    /// in which case generation stops, queued batches are delivered and sinks are completed.
+    /// Runs to the end of the scenario's time range, or until <paramref name="cancellationToken"/> is cancelled, in
+    /// which case generation stops, queued batches are still delivered and sinks are completed.
     /// </summary>
-    public async Task<RunReport> RunAsync(CancellationToken cancellationToken = default)
+    public Task<RunReport> RunAsync(CancellationToken cancellationToken = default) => RunAsync(cancellationToken, CancellationToken.None);
+
+    /// <summary>
+    /// Runs like <see cref="RunAsync(CancellationToken)"/>; when <paramref name="abortDelivery"/> is cancelled as well,
+    /// queued batches are no longer delivered (they count as failed), writes in progress are asked to stop, and the
+    /// sinks complete what they already hold.
+    /// </summary>
+    public async Task<RunReport> RunAsync(CancellationToken stopGenerating, CancellationToken abortDelivery)
     {
         if (_sinks.Count == 0)
         {
@@ -57,9 +77,7 @@ public sealed class Simulator
         bool realtime = Scenario.Mode == TimeMode.Realtime;
         var computer = new BatchComputer(fleet, Scenario.Simd, Scenario.Threads);
         var planner = new BatchPlanner(fleet);
-        int maxPerDevice = fleet.Groups.Max(g => g.SensorsPerDevice);
-        long planned = fleet.PlannedReadings;
-        int capacity = (int)Math.Max(maxPerDevice, Math.Min(Math.Max(1, Scenario.BatchSize), Math.Min(planned, fleet.ChannelCount * 64L)));
+        int capacity = fleet.BatchCapacity;
         var runners = new List<SinkRunner>(_sinks.Count);
         int poolSize = 2;
         foreach (var (sink, queue) in _sinks)
@@ -67,30 +85,33 @@ public sealed class Simulator
             runners.Add(new SinkRunner(sink, queue));
             poolSize = Math.Max(poolSize, queue + 2);
         }
+        _runners = runners;
         var pool = new ReadingBatchPool(fleet, poolSize, capacity);
         var clock = Stopwatch.StartNew();
         long generated = 0, omitted = 0, sequence = 0;
         var opened = new List<SinkRunner>();
+        using CancellationTokenSource stop = CancellationTokenSource.CreateLinkedTokenSource(stopGenerating, abortDelivery);
+        using CancellationTokenRegistration onAbort = abortDelivery.Register(() => runners.ForEach(r => r.Abort()));
         try
         {
             foreach (SinkRunner runner in runners)
             {
-                await runner.OpenAsync(fleet, cancellationToken).ConfigureAwait(false);
+                await runner.OpenAsync(fleet, stop.Token).ConfigureAwait(false);
                 opened.Add(runner);
             }
-            while (!planner.Finished && !cancellationToken.IsCancellationRequested && !runners.TrueForAll(r => r.Failed))
+            while (!planner.Finished && !stop.IsCancellationRequested && !runners.TrueForAll(r => r.Failed))
             {
                 ReadingBatch batch;
                 try
                 {
-                    batch = await pool.RentAsync(cancellationToken).ConfigureAwait(false);
+                    batch = await pool.RentAsync(stop.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
                     break;
                 }
                 planner.Fill(batch, realtime);
-                if (realtime && !await WaitUntilAsync(batch.Segments[0].TimestampMs, cancellationToken).ConfigureAwait(false))
+                if (realtime && !await WaitUntilAsync(batch.Segments[0].TimestampMs, stop.Token).ConfigureAwait(false))
                 {
                     pool.Return(batch);
                     break;
@@ -100,9 +121,18 @@ public sealed class Simulator
                 batch.SetReferences(runners.Count);
                 generated += batch.Readings;
                 omitted += batch.Omitted;
-                foreach (SinkRunner runner in runners)
+                for (int i = 0; i < runners.Count; i++)
                 {
-                    await runner.EnqueueAsync(batch, CancellationToken.None).ConfigureAwait(false);
+                    try
+                    {
+                        // Only an abort interrupts the hand-over: a plain stop still delivers what was generated.
+                        await runners[i].EnqueueAsync(batch, abortDelivery).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        for (int k = i; k < runners.Count; k++) batch.Release();
+                        break;
+                    }
                 }
             }
         }
@@ -110,7 +140,7 @@ public sealed class Simulator
         {
             foreach (SinkRunner runner in opened)
             {
-                await runner.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
+                await runner.CompleteAsync().ConfigureAwait(false);
             }
             for (int i = 0; i < _sinks.Count; i++)
             {
@@ -123,21 +153,41 @@ public sealed class Simulator
                     runners[i].RecordError($"{_sinks[i].Sink.Name}: closing failed: {ex.Message}");
                 }
             }
+            runners.ForEach(r => r.Finish());
+            // Unregister first: a late abort must not reach a disposed runner.
+            onAbort.Dispose();
+            runners.ForEach(r => r.Dispose());
         }
         clock.Stop();
         return new RunReport(generated, omitted, fleet.ChannelCount, clock.Elapsed, computer.Width,
             Scenario.Threads <= 0 ? Environment.ProcessorCount : Scenario.Threads,
-            [.. runners.Select(r => r.Report())]);
+            [.. runners.Select(r => r.Report())])
+        {
+            Setup = Setup,
+            Interrupted = (stopGenerating.IsCancellationRequested || abortDelivery.IsCancellationRequested) && !planner.Finished,
+        };
     }
+
+    /// <summary>
+    /// Per-sink counts so far, readable from any thread while a run is under way (or after it). Readings still queued
+    /// or being written count in none of the columns until the run is over.
+    /// </summary>
+    public IReadOnlyList<SinkReport> SinkReports() => _runners is { } r ? [.. r.Select(x => x.Report())] : [];
+
+    // A realtime start may lie months ahead; Task.Delay takes at most ~49.7 days, so the wait goes in steps.
+    private static readonly TimeSpan s_maxDelayStep = TimeSpan.FromDays(1);
 
     private static async Task<bool> WaitUntilAsync(long timestampMs, CancellationToken cancellationToken)
     {
-        long delay = timestampMs - DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        if (delay <= 0) return true;
         try
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(delay), cancellationToken).ConfigureAwait(false);
-            return true;
+            while (true)
+            {
+                long delay = timestampMs - DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                if (delay <= 0) return true;
+                TimeSpan step = TimeSpan.FromMilliseconds(delay);
+                await Task.Delay(step < s_maxDelayStep ? step : s_maxDelayStep, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException)
         {

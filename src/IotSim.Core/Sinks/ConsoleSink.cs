@@ -60,13 +60,20 @@ public sealed class ConsoleSink : IReadingSink
     public ValueTask OpenAsync(Fleet fleet, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(fleet);
-        _output ??= Console.OpenStandardOutput();
+        _output ??= OpenStandardOutput();
         _chunks = new ChunkedStreamWriter(ReadingEncoders.Create(fleet, _format, _shape), ChunkReadings);
         _chunks.WriteHeader();
         _chunks.FlushTo(_output);
         _output.Flush();
         return ValueTask.CompletedTask;
     }
+
+    // Console.OpenStandardOutput ignores a closed pipe (EPIPE) on Unix, so `iotsim run | head -1` would never notice;
+    // a FileStream on descriptor 1 reports it, and the runner then stops this sink as failed.
+    private static Stream OpenStandardOutput() =>
+        OperatingSystem.IsWindows()
+            ? Console.OpenStandardOutput()
+            : new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, 1);
 
     /// <inheritdoc/>
     public ValueTask WriteAsync(ReadingBatch batch, CancellationToken cancellationToken)
@@ -78,7 +85,7 @@ public sealed class ConsoleSink : IReadingSink
         }
         if (_faulted)
         {
-            return ValueTask.FromException(new InvalidOperationException($"{Name}: an earlier batch was written in part before an error; not writing more"));
+            return ValueTask.FromException(new SinkFaultedException($"{Name}: an earlier batch was written in part before an error; not writing more"));
         }
         long before = _chunks.BytesOut;
         try

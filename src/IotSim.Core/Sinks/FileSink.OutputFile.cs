@@ -7,11 +7,10 @@ namespace IotSim.Core.Sinks;
 
 public sealed partial class FileSink
 {
-    /// <summary>One file being written: file stream → byte counter → optional compressor.</summary>
+    /// <summary>One file being written: file stream → optional compressor.</summary>
     private sealed class OutputFile : IDisposable
     {
         private readonly FileStream _stream;
-        private readonly CountingStream _counter;
 
         public OutputFile(string finalPath, Compression compression)
         {
@@ -20,12 +19,11 @@ public sealed partial class FileSink
             _stream = new FileStream(PartialPath, FileMode.Create, FileAccess.Write, FileShare.Read, FileBufferSize);
             try
             {
-                _counter = new CountingStream(_stream);
                 Top = compression switch
                 {
-                    Compression.Gzip => new GZipStream(_counter, CompressionLevel.Fastest, leaveOpen: true),
-                    Compression.Lz4 => LZ4Stream.Encode(_counter, LZ4Level.L00_FAST, 0, leaveOpen: true),
-                    _ => _counter,
+                    Compression.Gzip => new GZipStream(_stream, CompressionLevel.Fastest, leaveOpen: true),
+                    Compression.Lz4 => LZ4Stream.Encode(_stream, LZ4Level.L00_FAST, 0, leaveOpen: true),
+                    _ => _stream,
                 };
             }
             catch
@@ -43,12 +41,22 @@ public sealed partial class FileSink
         public Stream Top { get; }
 
         /// <summary>Bytes that reached the file stream so far (after compression; the compressor may hold more).</summary>
-        public long BytesWritten => _counter.BytesWritten;
+        public long BytesWritten => _stream.Position;
+
+        /// <summary>Whether the bytes are compressed (a cut compressed file cannot be read back to a row boundary).</summary>
+        public bool Compressed => Top != _stream;
+
+        /// <summary>Hands the file stream's buffer to the operating system and returns the file's length.</summary>
+        public long FlushToSystem()
+        {
+            _stream.Flush();
+            return _stream.Position;
+        }
 
         /// <summary>Ends the compressed stream, closes the file and gives it its final name.</summary>
         public void Complete()
         {
-            if (Top != _counter)
+            if (Compressed)
             {
                 Top.Dispose();
             }
@@ -61,7 +69,7 @@ public sealed partial class FileSink
         {
             try
             {
-                if (Top != _counter)
+                if (Compressed)
                 {
                     Top.Dispose();
                 }

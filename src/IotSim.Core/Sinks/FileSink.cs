@@ -12,8 +12,10 @@ namespace IotSim.Core.Sinks;
 /// file under its final name is always whole; an aborted run leaves its last file as <c>.partial</c>. Rotation by
 /// data time (aligned to the Unix epoch) or by bytes written (after compression), checked between segments; each
 /// file has its own header and is a complete gzip or LZ4 frame stream. Delivery: at most once; a batch that failed
-/// after touching a file is not written again (the sink refuses further batches). Existing files of the same name
-/// are replaced. Allocation-free per batch after warm-up, except when a file is opened.
+/// after touching a file is not written again (the sink refuses further batches). Delivered readings are those in
+/// files that got their final name, plus those in complete rows of an uncompressed file left <c>.partial</c> by a
+/// failure or an interruption (cut back to the last whole batch, and named in <see cref="Location"/>). Existing
+/// files of the same name are replaced. Allocation-free per batch after warm-up, except when a file is opened.
 /// </summary>
 public sealed partial class FileSink : IReadingSink
 {
@@ -29,6 +31,13 @@ public sealed partial class FileSink : IReadingSink
     private readonly long _rotateBytes;
     private readonly int? _chunkReadings;
     private readonly List<string> _files = [];
+    private readonly List<long> _fileReadings = [];
+    private long _confirmed;
+    private long _inFile;
+    private long _durableBytes;
+    private long _durableReadings;
+    private string? _partialNote;
+    private int _missingFiles;
     private ChunkedStreamWriter? _chunks;
     private OutputFile? _file;
     private Shard _shard = Shard.All;
@@ -90,6 +99,10 @@ public sealed partial class FileSink : IReadingSink
     public ValueTask OpenAsync(Fleet fleet, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(fleet);
+        if (CheckTarget(Directory) is { } problem)
+        {
+            throw new IOException($"{Name}: {problem}");
+        }
         System.IO.Directory.CreateDirectory(Directory);
         _shard = fleet.Scenario.Shard;
         _chunks = new ChunkedStreamWriter(ReadingEncoders.Create(fleet, _format, _shape), _chunkReadings);
@@ -106,10 +119,11 @@ public sealed partial class FileSink : IReadingSink
         }
         if (_faulted)
         {
-            return ValueTask.FromException(new InvalidOperationException($"{Name}: an earlier batch was written in part before an error; not writing more"));
+            return ValueTask.FromException(new SinkFaultedException($"{Name}: an earlier batch was written in part before an error; not writing more (a retry would duplicate rows)"));
         }
         bool touched = false;
         long startBytes = _chunks.BytesOut;
+        bool perSegment = _rotateEveryMs > 0 || _rotateBytes > 0;
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -132,6 +146,11 @@ public sealed partial class FileSink : IReadingSink
                 long before = _chunks.BytesOut;
                 _chunks.EncodeSegment(batch, segment, _file!.Top);
                 touched |= _chunks.BytesOut != before;
+                if (perSegment)
+                {
+                    // Only with rotation can one batch span files, so only then are readings counted per segment.
+                    _inFile += Present(batch, segment);
+                }
                 if (_rotateBytes > 0)
                 {
                     // The size check between segments must see this segment's bytes.
@@ -139,10 +158,20 @@ public sealed partial class FileSink : IReadingSink
                     _chunks.FlushTo(_file.Top);
                 }
             }
-            if (_file is not null && _chunks.Pending > 0)
+            if (!perSegment)
             {
-                touched = true;
+                _inFile += batch.Readings;
+            }
+            if (_file is not null)
+            {
+                touched |= _chunks.Pending > 0;
                 _chunks.FlushTo(_file.Top);
+                if (!_file.Compressed)
+                {
+                    // A whole batch is now with the operating system: if a later write fails, the file is cut back here.
+                    _durableBytes = _file.FlushToSystem();
+                    _durableReadings = _inFile;
+                }
             }
             return ValueTask.CompletedTask;
         }
@@ -155,12 +184,23 @@ public sealed partial class FileSink : IReadingSink
         }
     }
 
+    /// <summary>Readings of <paramref name="segment"/> that are present (not omitted by a missing-data anomaly).</summary>
+    private static int Present(ReadingBatch batch, in BatchSegment segment)
+    {
+        int present = 0;
+        foreach (byte flag in batch.Flags.AsSpan(segment.Offset, segment.ChannelCount))
+        {
+            present += flag < Kernels.SensorKernel.OmittedFlag ? 1 : 0;
+        }
+        return present;
+    }
+
     /// <inheritdoc/>
     public ValueTask CompleteAsync(CancellationToken cancellationToken)
     {
         if (_faulted)
         {
-            return ValueTask.FromException(new InvalidOperationException($"{Name}: cannot complete after a failed write"));
+            return ValueTask.FromException(new SinkFaultedException($"{Name}: cannot complete after a failed write"));
         }
         try
         {
@@ -180,12 +220,123 @@ public sealed partial class FileSink : IReadingSink
     }
 
     /// <inheritdoc/>
+    public long? ConfirmedReadings => Interlocked.Read(ref _confirmed);
+
+    /// <inheritdoc/>
+    public string? Location
+    {
+        get
+        {
+            long complete = 0;
+            foreach (long r in _fileReadings) complete += r;
+            string text = $"{Directory}: {_files.Count - _missingFiles} file(s) complete ({complete:N0} readings)";
+            if (_missingFiles > 0) text += $"; {_missingFiles} completed file(s) were gone at the end of the run (folder deleted?)";
+            return _partialNote is null ? text : text + "; " + _partialNote;
+        }
+    }
+
+    /// <inheritdoc/>
     public ValueTask DisposeAsync()
     {
-        // Without completion the current file keeps its .partial name: it may be truncated.
-        _file?.Dispose();
-        _file = null;
+        if (_file is { } file)
+        {
+            // Not completed: the current file keeps its .partial name.
+            _file = null;
+            file.Dispose();
+            KeepPartial(file);
+        }
+        CheckCompletedFiles();
         return ValueTask.CompletedTask;
+    }
+
+    // An uncompressed partial file is cut back to the last whole batch and its rows are reported as delivered (they are
+    // complete and durable, under the .partial name); a compressed one cannot be cut to a row boundary, so its rows
+    // count as failed.
+    private void KeepPartial(OutputFile file)
+    {
+        string name = Path.GetFileName(file.PartialPath);
+        try
+        {
+            if (file.Compressed)
+            {
+                _partialNote = File.Exists(file.PartialPath)
+                    ? $"{name} is incomplete (a cut compressed stream); its readings are counted as failed"
+                    : null;
+                return;
+            }
+            if (_durableReadings == 0)
+            {
+                File.Delete(file.PartialPath);
+                return;
+            }
+            using (var stream = new FileStream(file.PartialPath, FileMode.Open, FileAccess.Write, FileShare.Read))
+            {
+                stream.SetLength(_durableBytes);
+            }
+            Interlocked.Add(ref _confirmed, _durableReadings);
+            _partialNote = $"{name} holds {_durableReadings:N0} readings in complete rows (the run ended before the file was finished)";
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _partialNote = $"{name} could not be cut back to its last whole batch ({ex.Message}); its readings are counted as failed";
+        }
+    }
+
+    private void CheckCompletedFiles()
+    {
+        int missing = 0;
+        for (int i = 0; i < _files.Count; i++)
+        {
+            if (!File.Exists(_files[i]))
+            {
+                missing++;
+                Interlocked.Add(ref _confirmed, -_fileReadings[i]);
+                _fileReadings[i] = 0;
+            }
+        }
+        _missingFiles = missing;
+    }
+
+    /// <summary>
+    /// Checks before a run that <paramref name="directory"/> exists or can be created and that files can be written in
+    /// it; returns the problem, or null. Leaves nothing behind.
+    /// </summary>
+    public static string? CheckTarget(string directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        string? existing;
+        try
+        {
+            existing = Path.GetFullPath(directory);
+        }
+        catch (Exception ex) when (ex is ArgumentException or PathTooLongException or NotSupportedException)
+        {
+            return $"'{Util.Excerpt.Of(directory)}' is not a valid folder path: {ex.Message}";
+        }
+        while (existing is not null && !System.IO.Directory.Exists(existing))
+        {
+            if (File.Exists(existing))
+            {
+                return $"'{existing}' is a file, so the output folder '{Path.GetFullPath(directory)}' cannot be created";
+            }
+            existing = Path.GetDirectoryName(existing);
+        }
+        if (existing is null)
+        {
+            return $"no part of '{Path.GetFullPath(directory)}' exists";
+        }
+        string probe = Path.Combine(existing, $".iotsim-write-check-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        try
+        {
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            {
+            }
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return $"cannot write in '{existing}': {ex.Message}";
+        }
     }
 
     private bool ShouldRotate(long timestampMs) =>
@@ -208,7 +359,24 @@ public sealed partial class FileSink : IReadingSink
     {
         OutputFile file = _file!;
         _file = null;
-        file.Complete();
+        try
+        {
+            file.Complete();
+        }
+        catch (Exception ex)
+        {
+            // Its rows stay in the .partial file and count as failed.
+            _partialNote = $"{Path.GetFileName(file.PartialPath)} could not be completed ({ex.Message}); its readings are counted as failed";
+            file.Dispose();
+            _inFile = 0;
+            _durableReadings = 0;
+            throw;
+        }
         _files.Add(file.FinalPath);
+        _fileReadings.Add(_inFile);
+        Interlocked.Add(ref _confirmed, _inFile);
+        _inFile = 0;
+        _durableBytes = 0;
+        _durableReadings = 0;
     }
 }

@@ -19,4 +19,15 @@ public interface IReadingSink : IAsyncDisposable
 
     /// <summary>Flushes and finalises (e.g. gives files their final names).</summary>
     ValueTask CompleteAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Readings durably delivered so far, for sinks that confirm delivery later than <see cref="WriteAsync"/> returns
+    /// (a file sink: rows in files that got their final name; a broker: acknowledged messages). Null (the default)
+    /// means every reading of a successful <see cref="WriteAsync"/> is delivered. Read after the sink is disposed
+    /// for the final count. Thread-safe.
+    /// </summary>
+    long? ConfirmedReadings => null;
+
+    /// <summary>Where the sink's data is and how much of it is complete, for the run report; null when there is nothing to say.</summary>
+    string? Location => null;
 }

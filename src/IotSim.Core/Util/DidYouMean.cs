@@ -8,6 +8,8 @@ public static class DidYouMean
     {
         ArgumentNullException.ThrowIfNull(word);
         ArgumentNullException.ThrowIfNull(candidates);
+        // Edit distance is quadratic: a long word is junk, not a misspelling.
+        if (word.Length > 64) return "";
         string? best = null;
         int bestDistance = int.MaxValue;
         foreach (string c in candidates)

@@ -28,20 +28,13 @@ public sealed class EncoderAllocationTests
         Assert.True(batch.Omitted > 0);
         ReadingEncoder encoder = Create(name, batch.Fleet);
         var output = new ArrayBufferWriter<byte>();
-        for (int i = 0; i < 3; i++)
-        {
-            output.ResetWrittenCount();
-            encoder.Encode(batch, output);
-        }
+        encoder.Encode(batch, output);
         int size = output.WrittenCount;
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++)
+        AllocationAssert.SteadyStateIsAllocationFree(() =>
         {
             output.ResetWrittenCount();
             encoder.Encode(batch, output);
-        }
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
+        });
         Assert.Equal(size, output.WrittenCount);
     }
 
@@ -51,21 +44,15 @@ public sealed class EncoderAllocationTests
         ReadingBatch batch = EncoderTestKit.Batch(EncoderTestKit.Mining(devices: 40, seconds: 30), 8192);
         var chunks = new ChunkedStreamWriter(NarrowEncoder.Csv(batch.Fleet), chunkReadings: 1000, chunkBytes: 16 * 1024);
         using var sink = new MemoryStream();
-        for (int i = 0; i < 3; i++)
+        void EncodeBatch()
         {
             sink.Position = 0;
             foreach (BatchSegment segment in batch.Segments) chunks.EncodeSegment(batch, segment, sink);
             chunks.FlushTo(sink);
         }
+        EncodeBatch();
         long size = sink.Position;
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++)
-        {
-            sink.Position = 0;
-            foreach (BatchSegment segment in batch.Segments) chunks.EncodeSegment(batch, segment, sink);
-            chunks.FlushTo(sink);
-        }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        AllocationAssert.SteadyStateIsAllocationFree(EncodeBatch);
         Assert.Equal(size, sink.Position);
     }
 }

@@ -110,35 +110,57 @@ internal static class EncoderTestKit
         return text[..^1].Split('\n');
     }
 
-    /// <summary>RFC 4180 records (quoted fields may hold commas, quotes and line breaks).</summary>
+    /// <summary>
+    /// RFC 4180 records with LF line ends, strictly: a field is either plain (no quote, CR or LF) or wholly quoted
+    /// (commas, line breaks and doubled quotes inside), and a closing quote must end the field. Anything else fails.
+    /// </summary>
     public static List<string[]> ParseCsv(string text)
     {
         var records = new List<string[]>();
         var fields = new List<string>();
         var field = new StringBuilder();
-        bool quoted = false;
-        for (int i = 0; i < text.Length; i++)
+        int i = 0;
+        while (i < text.Length)
         {
-            char c = text[i];
-            if (quoted)
+            if (text[i] == '"')
             {
-                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"') { field.Append('"'); i++; }
-                else if (c == '"') quoted = false;
-                else field.Append(c);
+                i++;
+                while (true)
+                {
+                    Assert.True(i < text.Length, $"unterminated quoted field in record {records.Count}");
+                    if (text[i] == '"')
+                    {
+                        if (i + 1 < text.Length && text[i + 1] == '"')
+                        {
+                            field.Append('"');
+                            i += 2;
+                            continue;
+                        }
+                        i++;
+                        break;
+                    }
+                    field.Append(text[i++]);
+                }
+                Assert.True(i == text.Length || text[i] is ',' or '\n', $"text after a closing quote in record {records.Count}");
             }
-            else if (c == '"') quoted = true;
-            else if (c == ',') { fields.Add(field.ToString()); field.Clear(); }
-            else if (c == '\n')
+            else
             {
-                fields.Add(field.ToString());
-                field.Clear();
+                while (i < text.Length && text[i] is not (',' or '\n'))
+                {
+                    Assert.True(text[i] is not ('"' or '\r'), $"quote or CR in an unquoted field of record {records.Count}");
+                    field.Append(text[i++]);
+                }
+            }
+            fields.Add(field.ToString());
+            field.Clear();
+            Assert.True(i < text.Length, "the last record has no line end");
+            if (text[i++] == '\n')
+            {
                 records.Add([.. fields]);
                 fields.Clear();
             }
-            else field.Append(c);
         }
-        Assert.False(quoted);
-        Assert.Equal(0, field.Length + fields.Count);
+        Assert.Empty(fields);
         return records;
     }
 }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using IotSim.Core.Catalog;
 using IotSim.Core.Scenarios;
 
 namespace IotSim.Core.Tests.Scenarios;
@@ -122,41 +121,81 @@ public sealed class ScenarioSchemaTests
         }
     }
 
-    [Fact]
-    public void Enums_EqualLoaderChoices()
+    /// <summary>The schema node that describes <paramref name="spec"/>'s key.</summary>
+    private static JsonElement NodeOf(OptionSpec spec)
     {
-        Assert.Equal(ScenarioLoader.IndustryChoices, Enum(Def("industry")));
-        Assert.Equal(DeviceModels.ManufacturerNames, Enum(At("fleet", "device", "manufacturer")));
-        Assert.Equal(DeviceModels.ManufacturerNames.SelectMany(m => DeviceModels.Models[m]), Enum(At("fleet", "device", "model")));
-        Assert.Equal(DeviceModels.FirmwareVersions, Enum(At("fleet", "device", "firmware")));
-        Assert.Equal(SensorTypes.Names, Enum(Def("sensor").GetProperty("properties").GetProperty("sensor_type")));
-        Assert.Equal(ScenarioLoader.TimeModes, Enum(At("time", "mode")));
-        Assert.Equal(ScenarioLoader.SimdWidths, Enum(At("engine", "simd")));
-        Assert.Equal(ScenarioLoader.Shapes, Enum(At("output", "shape")));
-        Assert.Equal(ScenarioLoader.ConsoleFormats, Enum(Sink("console").GetProperty("properties").GetProperty("format")));
-        Assert.Equal(ScenarioLoader.FileFormats, Enum(Sink("file").GetProperty("properties").GetProperty("format")));
-        Assert.Equal(ScenarioLoader.Compressions, Enum(Sink("file").GetProperty("properties").GetProperty("compression")));
+        string key = spec.Key;
+        if (key.StartsWith("custom_sensors.sensors[].", StringComparison.Ordinal))
+        {
+            return Def("sensor").GetProperty("properties").GetProperty(key["custom_sensors.sensors[].".Length..]);
+        }
+        if (key.StartsWith("anomalies.types.{kind}.", StringComparison.Ordinal))
+        {
+            return Def("anomalyType").GetProperty("properties").GetProperty(key["anomalies.types.{kind}.".Length..]);
+        }
+        if (key.StartsWith("sinks[].", StringComparison.Ordinal))
+        {
+            string name = key["sinks[].".Length..];
+            string type = name.EndsWith("(console)", StringComparison.Ordinal) ? "console" : name.EndsWith("(file)", StringComparison.Ordinal) ? "file" : "file";
+            return Sink(type).GetProperty("properties").GetProperty(name.Split(' ')[0]);
+        }
+        return At(key.Split('.'));
     }
 
-    [Fact]
-    public void Ranges_EqualLoaderLimits()
+    public static TheoryData<string> SpecKeys()
     {
-        static (double Min, double Max) Range(JsonElement e) => (e.GetProperty("minimum").GetDouble(), e.GetProperty("maximum").GetDouble());
+        var data = new TheoryData<string>();
+        foreach (OptionSpec spec in OptionSpecs.All) data.Add(spec.Key);
+        return data;
+    }
 
-        Assert.Equal((1, ScenarioLoader.MaxDevices), Range(At("fleet", "devices")));
-        Assert.Equal((0, ScenarioLoader.MaxThreads), Range(At("engine", "threads")));
-        Assert.Equal((1, ScenarioLoader.MaxBatchSize), Range(At("engine", "batch_size")));
-        Assert.Equal((0, ScenarioLoader.MaxProbabilityScale), Range(At("anomalies", "probability_scale")));
-        Assert.Equal((0, ScenarioLoader.MaxAnomalyWeight), Range(Def("anomalyType").GetProperty("properties").GetProperty("weight")));
-        Assert.Equal((0, 6), Range(Def("sensor").GetProperty("properties").GetProperty("precision")));
-        foreach (string type in SinkOptions.Types)
+    [Theory]
+    [MemberData(nameof(SpecKeys))]
+    public void EveryOption_SchemaStatesTheSameLimits(string key)
+    {
+        OptionSpec spec = OptionSpecs.All.Single(s => s.Key == key);
+        JsonElement node = NodeOf(spec);
+        Assert.True(node.TryGetProperty("description", out _), $"{key}: no description in the schema");
+        switch (spec.Kind)
         {
-            JsonElement props = Sink(type).GetProperty("properties");
-            Assert.Equal((1, ScenarioLoader.MaxQueueCapacity), Range(props.GetProperty("queue_capacity")));
-            Assert.Equal((1, ScenarioLoader.MaxBatchSize), Range(props.GetProperty("batch_size")));
+            case OptionKind.Choice:
+                JsonElement choices = spec == OptionSpecs.Industries ? Def("industry") : node;
+                if (spec == OptionSpecs.SinkType)
+                {
+                    Assert.Equal(spec.Choices, SinkOptions.Types);
+                    foreach (string type in spec.Choices)
+                    {
+                        JsonElement typeNode = Sink(type).GetProperty("properties").GetProperty("type");
+                        string? named = typeNode.TryGetProperty("const", out JsonElement c) ? c.GetString() : typeNode.GetProperty("enum")[0].GetString();
+                        Assert.Equal(type, named);
+                    }
+                }
+                else
+                {
+                    Assert.Equal(spec.Choices, Enum(choices));
+                }
+                break;
+            case OptionKind.Integer or OptionKind.Number:
+                if (spec.Min != double.MinValue)
+                {
+                    string bound = spec.MinExclusive ? "exclusiveMinimum" : "minimum";
+                    Assert.True(node.TryGetProperty(bound, out JsonElement min), $"{key}: the schema has no {bound}");
+                    Assert.Equal(spec.Min, min.GetDouble());
+                }
+                if (spec.Max != double.MaxValue)
+                {
+                    Assert.True(node.TryGetProperty("maximum", out JsonElement max), $"{key}: the schema has no maximum");
+                    Assert.Equal(spec.Max, max.GetDouble());
+                }
+                Assert.Equal(spec.Kind == OptionKind.Integer ? "integer" : "number", node.GetProperty("type").GetString());
+                break;
+            case OptionKind.Size:
+                Assert.Equal(spec.Min, Def("size").GetProperty("oneOf")[0].GetProperty("minimum").GetDouble());
+                break;
+            case OptionKind.Name:
+                Assert.Equal($"^[A-Za-z0-9_-]{{1,{OptionSpec.MaxNameLength}}}$", node.GetProperty("pattern").GetString());
+                break;
         }
-        JsonElement size = Def("size").GetProperty("oneOf")[0];
-        Assert.Equal(ScenarioLoader.MinRotateBytes, size.GetProperty("minimum").GetInt64());
     }
 
     [Theory]

@@ -51,7 +51,7 @@ public sealed class ConsoleSinkTests
         await Assert.ThrowsAsync<IOException>(() => sink.WriteAsync(batch, CancellationToken.None).AsTask());
         Assert.True(output.Length > 0);
         long written = output.Length;
-        var again = await Assert.ThrowsAsync<InvalidOperationException>(() => sink.WriteAsync(batch, CancellationToken.None).AsTask());
+        var again = await Assert.ThrowsAsync<SinkFaultedException>(() => sink.WriteAsync(batch, CancellationToken.None).AsTask());
         Assert.Contains("written in part", again.Message);
         Assert.Equal(written, output.Length);
     }

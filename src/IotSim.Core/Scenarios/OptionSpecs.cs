@@ -1,0 +1,90 @@
+using IotSim.Core.Catalog;
+
+namespace IotSim.Core.Scenarios;
+
+/// <summary>
+/// Every scenario option with its type, limits, form, command-line flag and CSV column: the one source of truth for the
+/// YAML loader, the sensor CSV reader, the command line and (checked by a test) the JSON Schema.
+/// </summary>
+public static class OptionSpecs
+{
+    /// <summary>
+    /// Largest |value| × 10^precision of a sensor: float32 keeps 24 bits of mantissa, so beyond 2^24 the last reported
+    /// decimal would no longer be exact.
+    /// </summary>
+    public const double MaxScaledMagnitude = 16_777_216;
+
+    /// <summary>Largest sensor bound, noise, drift or amplitude (2^24, the float32 integer limit).</summary>
+    public const double MaxSensorMagnitude = MaxScaledMagnitude;
+
+    private const string Sensor = "custom_sensors.sensors[].";
+    private const string Sink = "sinks[].";
+
+#pragma warning disable CS1591 // The descriptions document each option.
+    public static readonly OptionSpec Seed = new() { Key = "seed", Flag = "--seed", Kind = OptionKind.Integer, Min = 0, Max = ulong.MaxValue, Description = "Seed of every random number; same seed and scenario, same output." };
+    // Lazy: the catalog's industry names come from its CSV, whose reader uses the specs below.
+    private static readonly Lazy<OptionSpec> s_industries = new(() => new() { Key = "fleet.industries", Flag = "--industries", Kind = OptionKind.Choice, Choices = IndustryChoices(), Description = "Built-in industries, 'all', or 'environmental' (the environmental device profile)." });
+
+    public static OptionSpec Industries => s_industries.Value;
+    public static readonly OptionSpec Devices = new() { Key = "fleet.devices", Flag = "--devices", Kind = OptionKind.Integer, Min = 1, Max = 100_000_000, Description = "Devices; each carries every selected sensor." };
+    public static readonly OptionSpec Interval = new() { Key = "fleet.interval", Flag = "--interval", Kind = OptionKind.Duration, MinDuration = TimeSpan.FromMilliseconds(1), MaxDuration = TimeSpan.FromDays(1), WholeMilliseconds = true, Description = "Overrides every sensor's reporting interval." };
+    public static readonly OptionSpec IdPrefix = new() { Key = "fleet.device.id_prefix", Kind = OptionKind.Name, Description = "Device ids are {id_prefix}-{index:D6}." };
+    public static readonly OptionSpec Manufacturer = new() { Key = "fleet.device.manufacturer", Kind = OptionKind.Choice, Choices = DeviceModels.ManufacturerNames, Description = "A fixed manufacturer for every device." };
+    public static readonly OptionSpec Model = new() { Key = "fleet.device.model", Kind = OptionKind.Choice, Choices = [.. DeviceModels.ManufacturerNames.SelectMany(m => DeviceModels.Models[m])], Description = "A fixed model for every device." };
+    public static readonly OptionSpec Firmware = new() { Key = "fleet.device.firmware", Kind = OptionKind.Choice, Choices = DeviceModels.FirmwareVersions, Description = "A fixed firmware version for every device." };
+    public static readonly OptionSpec Mode = new() { Key = "time.mode", Flag = "--mode", Kind = OptionKind.Choice, Choices = ["backfill", "realtime"], Description = "backfill (as fast as possible) or realtime (paced to the wall clock)." };
+    public static readonly OptionSpec Start = new() { Key = "time.start", Flag = "--start", Kind = OptionKind.Timestamp, Description = "First timestamp." };
+    public static readonly OptionSpec Duration = new() { Key = "time.duration", Flag = "--duration", Kind = OptionKind.Duration, Description = "Simulated duration." };
+    public static readonly OptionSpec End = new() { Key = "time.end", Flag = "--end", Kind = OptionKind.Timestamp, Description = "Exclusive end timestamp (instead of the duration)." };
+    public static readonly OptionSpec Threads = new() { Key = "engine.threads", Flag = "--threads", Kind = OptionKind.Integer, Min = 0, Max = 1024, Description = "Generator threads (0 = one per core)." };
+    public static readonly OptionSpec BatchSize = new() { Key = "engine.batch_size", Flag = "--batch-size", Kind = OptionKind.Integer, Min = 1, Max = 64 << 20, Description = "Readings per engine batch." };
+    public static readonly OptionSpec Simd = new() { Key = "engine.simd", Flag = "--simd", Kind = OptionKind.Choice, Choices = ["auto", "scalar", "v128", "v256", "v512"], Description = "Kernel vector width." };
+    public static readonly OptionSpec Shard = new() { Key = "engine.shard", Flag = "--shard", Kind = OptionKind.Shard, Max = 100_000_000, Description = "i/N: generate slice i of N of the devices." };
+    public static readonly OptionSpec Shape = new() { Key = "output.shape", Flag = "--shape", Kind = OptionKind.Choice, Choices = ["narrow", "wide"], Description = "narrow (one row per reading) or wide (one row per device per timestamp)." };
+    public static readonly OptionSpec AnomaliesEnabled = new() { Key = "anomalies.enabled", Kind = OptionKind.Boolean, Description = "Inject anomalies." };
+    public static readonly OptionSpec ProbabilityScale = new() { Key = "anomalies.probability_scale", Kind = OptionKind.Number, Min = 0, Max = 1000, Description = "Multiplies every anomaly start probability." };
+    public static readonly OptionSpec AnomalyEnabled = new() { Key = "anomalies.types.{kind}.enabled", Kind = OptionKind.Boolean, Description = "Inject this kind." };
+    public static readonly OptionSpec AnomalyWeight = new() { Key = "anomalies.types.{kind}.weight", Kind = OptionKind.Number, Min = 0, Max = 1000, Description = "Relative frequency among enabled kinds." };
+    public static readonly OptionSpec AnomalyDuration = new() { Key = "anomalies.types.{kind}.duration", Kind = OptionKind.Duration, MaxDuration = TimeSpan.FromDays(30), Description = "How long an anomaly of this kind lasts." };
+    public static readonly OptionSpec CustomIndustry = new() { Key = "custom_sensors.industry", Column = "industry", Kind = OptionKind.Name, Description = "Industry label of custom sensors." };
+
+    public static readonly OptionSpec SensorName = new() { Key = Sensor + "name", Column = "name", Kind = OptionKind.Name, Description = "Sensor name." };
+    public static readonly OptionSpec SensorType = new() { Key = Sensor + "sensor_type", Column = "sensor_type", Kind = OptionKind.Choice, Choices = SensorTypes.Names, Description = "What the sensor measures." };
+    public static readonly OptionSpec Unit = new() { Key = Sensor + "unit", Column = "unit", Kind = OptionKind.Text, Description = "Engineering unit." };
+    public static readonly OptionSpec MinValue = new() { Key = Sensor + "min_value", Column = "min_value", Kind = OptionKind.Number, Min = -MaxSensorMagnitude, Max = MaxSensorMagnitude, Description = "Physical minimum." };
+    public static readonly OptionSpec MaxValue = new() { Key = Sensor + "max_value", Column = "max_value", Kind = OptionKind.Number, Min = -MaxSensorMagnitude, Max = MaxSensorMagnitude, Description = "Physical maximum." };
+    public static readonly OptionSpec NominalValue = new() { Key = Sensor + "nominal_value", Column = "nominal_value", Kind = OptionKind.Number, Min = -MaxSensorMagnitude, Max = MaxSensorMagnitude, Description = "Steady-state value." };
+    public static readonly OptionSpec NoiseStd = new() { Key = Sensor + "noise_std", Column = "noise_std", Kind = OptionKind.Number, Min = 0, Max = MaxSensorMagnitude, Description = "Absolute noise standard deviation." };
+    public static readonly OptionSpec DriftRate = new() { Key = Sensor + "drift_rate", Column = "drift_rate", Kind = OptionKind.Number, Min = 0, Max = MaxSensorMagnitude, Description = "Largest drift step per tick." };
+    public static readonly OptionSpec AnomalyProbability = new() { Key = Sensor + "anomaly_probability", Column = "anomaly_probability", Kind = OptionKind.Number, Min = 0, Max = 1, Description = "Anomaly start probability per tick." };
+    public static readonly OptionSpec AnomalyMagnitude = new() { Key = Sensor + "anomaly_magnitude", Column = "anomaly_magnitude", Kind = OptionKind.Number, Min = 0, Max = 1000, Description = "Anomaly size multiplier." };
+    public static readonly OptionSpec Cyclic = new() { Key = Sensor + "cyclic", Column = "cyclic", Kind = OptionKind.Boolean, Description = "Add a sinusoidal cycle." };
+    public static readonly OptionSpec CyclePeriod = new() { Key = Sensor + "cycle_period_seconds", Column = "cycle_period_seconds", Kind = OptionKind.Number, Min = 0, MinExclusive = true, Max = 1e9, Description = "Cycle period in seconds." };
+    public static readonly OptionSpec CycleAmplitude = new() { Key = Sensor + "cycle_amplitude", Column = "cycle_amplitude", Kind = OptionKind.Number, Min = 0, Max = MaxSensorMagnitude, Description = "Absolute cycle amplitude." };
+    public static readonly OptionSpec Precision = new() { Key = Sensor + "precision", Column = "precision", Kind = OptionKind.Integer, Min = 0, Max = 6, Description = "Decimal digits reported." };
+    public static readonly OptionSpec SensorInterval = new() { Key = Sensor + "interval", Column = "interval_seconds", Kind = OptionKind.Duration, MinDuration = TimeSpan.FromMilliseconds(1), MaxDuration = TimeSpan.FromDays(1), WholeMilliseconds = true, Description = "Reporting interval (CSV: seconds)." };
+
+    public static readonly OptionSpec SinkType = new() { Key = Sink + "type", Flag = "--sink", Kind = OptionKind.Choice, Choices = SinkOptions.Types, Description = "Sink type." };
+    public static readonly OptionSpec SinkName = new() { Key = Sink + "name", Kind = OptionKind.Name, Description = "Sink name in reports and file names." };
+    public static readonly OptionSpec ConsoleFormat = new() { Key = Sink + "format (console)", Flag = "--format", Kind = OptionKind.Choice, Choices = ["text", "json"], Description = "Console format." };
+    public static readonly OptionSpec FileFormat = new() { Key = Sink + "format (file)", Flag = "--output-format", Kind = OptionKind.Choice, Choices = ["csv", "jsonl"], Description = "File format." };
+    public static readonly OptionSpec SinkPath = new() { Key = Sink + "path", Flag = "--output", Kind = OptionKind.Text, Description = "Output folder of a file sink." };
+    public static readonly OptionSpec Rotation = new() { Key = Sink + "rotation", Flag = "--rotation", Kind = OptionKind.Duration, MinDuration = TimeSpan.FromSeconds(1), MaxDuration = TimeSpan.FromDays(366), Description = "Start a new file every span of data time." };
+    public static readonly OptionSpec MaxBytes = new() { Key = Sink + "max_bytes", Kind = OptionKind.Size, Min = 4096, Max = long.MaxValue, Description = "Start a new file after this many bytes." };
+    public static readonly OptionSpec Compression = new() { Key = Sink + "compression", Flag = "--compression", Kind = OptionKind.Choice, Choices = ["none", "gzip", "lz4"], Description = "File compression." };
+    public static readonly OptionSpec QueueCapacity = new() { Key = Sink + "queue_capacity", Kind = OptionKind.Integer, Min = 1, Max = 1024, Description = "Batches queued before the generator waits." };
+    public static readonly OptionSpec SinkBatchSize = new() { Key = Sink + "batch_size", Kind = OptionKind.Integer, Min = 1, Max = 64 << 20, Description = "Readings per encoded chunk." };
+#pragma warning restore CS1591
+
+    /// <summary>Every option, for documentation and the consistency tests.</summary>
+    public static IReadOnlyList<OptionSpec> All =>
+    [
+        Seed, Industries, Devices, Interval, IdPrefix, Manufacturer, Model, Firmware, Mode, Start, Duration, End, Threads,
+        BatchSize, Simd, Shard, Shape, AnomaliesEnabled, ProbabilityScale, AnomalyEnabled, AnomalyWeight, AnomalyDuration,
+        CustomIndustry, SensorName, SensorType, Unit, MinValue, MaxValue, NominalValue, NoiseStd, DriftRate,
+        AnomalyProbability, AnomalyMagnitude, Cyclic, CyclePeriod, CycleAmplitude, Precision, SensorInterval, SinkType,
+        SinkName, ConsoleFormat, FileFormat, SinkPath, Rotation, MaxBytes, Compression, QueueCapacity, SinkBatchSize,
+    ];
+
+    private static string[] IndustryChoices() => ["all", SensorCatalog.EnvironmentalProfile, .. SensorCatalog.Industries];
+}
