@@ -56,10 +56,10 @@ public sealed class RunCommandTests
     [Theory]
     [InlineData("--industries", "minning", "did you mean 'mining'")]
     [InlineData("--shard", "3/3", "expected i/N")]
-    [InlineData("--duration", "soon", "not a positive duration")]
+    [InlineData("--duration", "soon", "expected a duration")]
     [InlineData("--simd", "avx9", "allowed: auto, scalar, v128, v256, v512")]
     [InlineData("--sink", "kafak", "allowed: console, file, null")]
-    [InlineData("--devices", "0", "allowed 1..100000000")]
+    [InlineData("--devices", "0", "allowed: 1 to 100000000")]
     [InlineData("--mode", "fast", "allowed: backfill, realtime")]
     public async Task Run_BadOption_Exit2_NamesOptionAndAllowedValues_WritesNothing(string option, string value, string expected)
     {

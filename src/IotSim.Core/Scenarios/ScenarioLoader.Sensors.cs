@@ -34,7 +34,7 @@ public static partial class ScenarioLoader
                             string path = Path.GetFullPath(Path.Combine(baseDirectory ?? "", file.Text));
                             if (!File.Exists(path))
                             {
-                                throw Fail(file.Node, file.Path, $"sensor CSV file not found: {path}");
+                                throw Fail(file.Node, file.Path, Directory.Exists(path) ? $"expected a sensor CSV file, found a folder: {path}" : $"sensor CSV file not found: {path}");
                             }
                             foreach (SensorDefinition def in SensorCsvReader.ReadFile(path, industry))
                             {

@@ -72,7 +72,7 @@ public static partial class ScenarioLoader
     }
 
     /// <summary>
-    /// Loads and validates scenario YAML. <paramref name="sourceName"/> names it in errors; relative paths resolve
+    /// Loads and validates scenario YAML. <paramref name="sourceName"/> names it in errors (and becomes <see cref="Scenario.SourcePath"/>); relative paths resolve
     /// against <paramref name="baseDirectory"/> (sensor CSV files against the current directory when it is null).
     /// </summary>
     public static Scenario Load(string yamlText, string sourceName, string? baseDirectory)
@@ -102,7 +102,7 @@ public static partial class ScenarioLoader
                 "expected one YAML document, found " + stream.Documents.Count);
         }
         YamlNode? root = stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
-        return new Parser(sourceName, baseDirectory).Parse(root);
+        return new Parser(sourceName, baseDirectory).Parse(root) with { SourcePath = sourceName };
     }
 
     private static int ToLine(long line) => (int)Math.Clamp(line, 0, int.MaxValue);

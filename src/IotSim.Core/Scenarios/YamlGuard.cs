@@ -48,7 +48,7 @@ internal static class YamlGuard
                 ParsingEvent e = parser.Current!;
                 int line = (int)Math.Clamp(e.Start.Line, 0, int.MaxValue);
                 bool isKey = false;
-                if (e is NodeEvent && stack.Count > 0)
+                if (e is NodeEvent or AnchorAlias && stack.Count > 0)
                 {
                     Frame parent = stack.Pop();
                     isKey = parent.Mapping && parent.Children % 2 == 0;

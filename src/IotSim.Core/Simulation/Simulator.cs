@@ -89,6 +89,7 @@ public sealed class Simulator
         var pool = new ReadingBatchPool(fleet, poolSize, capacity);
         var clock = Stopwatch.StartNew();
         long generated = 0, omitted = 0, sequence = 0;
+        bool stoppedEarly = false;
         var opened = new List<SinkRunner>();
         using CancellationTokenSource stop = CancellationTokenSource.CreateLinkedTokenSource(stopGenerating, abortDelivery);
         using CancellationTokenRegistration onAbort = abortDelivery.Register(() => runners.ForEach(r => r.Abort()));
@@ -108,12 +109,14 @@ public sealed class Simulator
                 }
                 catch (OperationCanceledException)
                 {
+                    stoppedEarly = true;
                     break;
                 }
                 planner.Fill(batch, realtime);
                 if (realtime && !await WaitUntilAsync(batch.Segments[0].TimestampMs, stop.Token).ConfigureAwait(false))
                 {
                     pool.Return(batch);
+                    stoppedEarly = true;
                     break;
                 }
                 computer.Compute(batch);
@@ -131,6 +134,7 @@ public sealed class Simulator
                     catch (OperationCanceledException)
                     {
                         for (int k = i; k < runners.Count; k++) batch.Release();
+                        stoppedEarly = true;
                         break;
                     }
                 }
@@ -164,7 +168,7 @@ public sealed class Simulator
             [.. runners.Select(r => r.Report())])
         {
             Setup = Setup,
-            Interrupted = (stopGenerating.IsCancellationRequested || abortDelivery.IsCancellationRequested) && !planner.Finished,
+            Interrupted = stoppedEarly || (stop.IsCancellationRequested && !planner.Finished),
         };
     }
 

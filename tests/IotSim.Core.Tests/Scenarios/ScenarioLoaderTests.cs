@@ -168,7 +168,7 @@ public sealed class ScenarioLoaderTests
         Scenario s = Load(yaml);
 
         var defaults = new Scenario();
-        Assert.Null(s.SourcePath);
+        Assert.Equal("test.yaml", s.SourcePath);
         Assert.Equal(defaults.Seed, s.Seed);
         Assert.Equal(defaults.Industries, s.Industries);
         Assert.Equal(defaults.Devices, s.Devices);

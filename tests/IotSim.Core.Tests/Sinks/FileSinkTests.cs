@@ -208,5 +208,127 @@ public sealed class FileSinkTests
         public ValueTask CompleteAsync(CancellationToken cancellationToken) => throw new IOException("simulated abort");
 
         public ValueTask DisposeAsync() => inner.DisposeAsync();
+
+        public long? ConfirmedReadings => inner.ConfirmedReadings;
+
+        public string? Location => inner.Location;
+    }
+
+    private static long DataRows(string path) => File.ReadLines(path).LongCount() - 1;
+
+    [Fact]
+    public async Task NotCompleted_DeliveredIsTheRenamedFilesPlusWholeRowsOfThePartialFile()
+    {
+        using var dir = new TempDirectory();
+        var sink = new FileSink(new SinkOptions { Type = "file", Path = dir.Path, RotateEvery = TimeSpan.FromSeconds(10) });
+        RunReport report = await new Simulator(EncoderTestKit.Mining(seconds: 25)).AddSink(new FailingCompletion(sink)).RunAsync();
+        SinkReport r = report.Sinks[0];
+        long rows = dir.Files().Sum(f => DataRows(Path.Combine(dir.Path, f)));
+        Assert.Equal(rows, r.Delivered);
+        Assert.Equal(r.Generated, r.Delivered + r.Failed);
+        Assert.Contains(".partial holds", r.Location);
+        Assert.Contains("2 file(s) complete", r.Location);
+    }
+
+    [Fact]
+    public async Task CompletionFails_OnlyTheRenamedFilesCountAsDelivered()
+    {
+        using var dir = new TempDirectory();
+        // A folder where the last file's final name should go makes its rename fail at completion.
+        Directory.CreateDirectory(Path.Combine(dir.Path, "readings-20260101T000020000Z-0of1-0002.csv"));
+        var sink = new FileSink(new SinkOptions { Type = "file", Path = dir.Path, RotateEvery = TimeSpan.FromSeconds(10) });
+        RunReport report = await new Simulator(EncoderTestKit.Mining(seconds: 25)).AddSink(sink).RunAsync();
+        SinkReport r = report.Sinks[0];
+        Assert.False(report.Succeeded);
+        Assert.Contains("completing failed", r.Error);
+        long renamed = sink.Files.Sum(DataRows);
+        Assert.Equal(2, sink.Files.Count);
+        Assert.True(renamed > 0);
+        Assert.Equal(renamed, r.Delivered);
+        Assert.Equal(r.Generated - renamed, r.Failed);
+        Assert.Contains("could not be completed", r.Location);
+    }
+
+    [Fact]
+    public async Task FolderDeletedDuringTheRun_FilesThatAreGoneAreNotDelivered()
+    {
+        using var dir = new TempDirectory();
+        string output = Path.Combine(dir.Path, "out");
+        var inner = new FileSink(new SinkOptions { Type = "file", Path = output, RotateEvery = TimeSpan.FromSeconds(10) });
+        int writes = 0;
+        var deleting = new DeletingSink(inner, () =>
+        {
+            if (++writes == 3) Directory.Delete(output, recursive: true);
+        });
+        Scenario scenario = EncoderTestKit.Mining(seconds: 60) with { BatchSize = 200 };
+        RunReport report = await new Simulator(scenario).AddSink(deleting).RunAsync();
+        SinkReport r = report.Sinks[0];
+        Assert.False(report.Succeeded);
+        Assert.Equal(0, r.Delivered);
+        Assert.Equal(r.Generated, r.Failed);
+    }
+
+    [Fact]
+    public async Task DiskFull_ReportsTheCause_AndDeliveredEqualsTheWholeRowsOnDisk()
+    {
+        using var dir = new TempDirectory();
+        using var tmpfs = SmallTmpfs.Mount(Path.Combine(dir.Path, "small"), "1m");
+        var sink = new FileSink(new SinkOptions { Type = "file", Path = tmpfs.Path });
+        Scenario scenario = EncoderTestKit.Mining(seconds: 600, devices: 20) with { BatchSize = 2_000 };
+        RunReport report = await new Simulator(scenario).AddSink(sink).RunAsync();
+        SinkReport r = report.Sinks[0];
+        Assert.False(report.Succeeded);
+        Assert.Contains("No space left on device", r.Error);
+        Assert.Contains("not retried", r.Error);
+        string[] files = Directory.GetFiles(tmpfs.Path);
+        string partial = Assert.Single(files);
+        Assert.EndsWith(".partial", partial);
+        Assert.Equal(DataRows(partial), r.Delivered);
+        Assert.True(r.Delivered > 0);
+        Assert.Equal(r.Generated, r.Delivered + r.Failed);
+        // Cut back to whole rows: the file ends with a complete line.
+        Assert.EndsWith("\n", File.ReadAllText(partial));
+    }
+
+    [Theory]
+    [InlineData("sub/deeper")]
+    [InlineData("")]
+    public void CheckTarget_CreatableOrExistingFolder_IsAccepted_AndLeavesNothing(string relative)
+    {
+        using var dir = new TempDirectory();
+        Assert.Null(FileSink.CheckTarget(Path.Combine(dir.Path, relative)));
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
+    }
+
+    [Fact]
+    public void CheckTarget_AFileInThePath_IsRefusedWithItsName()
+    {
+        using var dir = new TempDirectory();
+        string file = dir.Write("plain.txt", "x");
+        string? problem = FileSink.CheckTarget(Path.Combine(file, "out"));
+        Assert.NotNull(problem);
+        Assert.Contains("plain.txt' is a file", problem);
+    }
+
+    /// <summary>Runs an action before each write of the inner sink.</summary>
+    private sealed class DeletingSink(IReadingSink inner, Action beforeWrite) : IReadingSink
+    {
+        public string Name => inner.Name;
+
+        public ValueTask OpenAsync(Fleet fleet, CancellationToken cancellationToken) => inner.OpenAsync(fleet, cancellationToken);
+
+        public ValueTask WriteAsync(ReadingBatch batch, CancellationToken cancellationToken)
+        {
+            beforeWrite();
+            return inner.WriteAsync(batch, cancellationToken);
+        }
+
+        public ValueTask CompleteAsync(CancellationToken cancellationToken) => inner.CompleteAsync(cancellationToken);
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
+
+        public long? ConfirmedReadings => inner.ConfirmedReadings;
+
+        public string? Location => inner.Location;
     }
 }

@@ -1,0 +1,158 @@
+using IotSim.Core.Scenarios;
+using IotSim.Core.Simulation;
+using IotSim.Core.Sinks;
+
+namespace IotSim.Core.Tests.Simulation;
+
+/// <summary>Generated = delivered + dropped + failed, with delivered meaning confirmed by the sink.</summary>
+public sealed class AccountingTests
+{
+    private static readonly Scenario s_scenario = new()
+    {
+        Industries = ["mining"],
+        Devices = 20,
+        Interval = TimeSpan.FromSeconds(1),
+        Duration = TimeSpan.FromMinutes(5),
+        BatchSize = 5_000,
+    };
+
+    private const int ENOSPC = 28;
+
+    [Fact]
+    public async Task Run_PermanentError_IsNotRetried_AndNothingIsDelivered()
+    {
+        int calls = 0;
+        var sink = new CallbackSink((_, _) =>
+        {
+            Interlocked.Increment(ref calls);
+            throw new IOException("No space left on device", ENOSPC);
+        }, "full");
+        RunReport report = await new Simulator(s_scenario).AddSink(sink).RunAsync();
+        SinkReport r = Assert.Single(report.Sinks);
+        Assert.Equal(1, calls);
+        Assert.Equal(0, r.Delivered);
+        Assert.Equal(r.Generated, r.Failed);
+        Assert.Contains("No space left on device", r.Error);
+        Assert.Contains("not retried", r.Error);
+    }
+
+    [Fact]
+    public async Task Run_FinallyFailedBatch_IsNotCountedAsDelivered()
+    {
+        int calls = 0;
+        long accepted = 0;
+        var sink = new CallbackSink((batch, _) =>
+        {
+            // The third batch fails on every attempt; the others succeed.
+            if (Interlocked.Increment(ref calls) is >= 3 and <= 6) throw new IOException("transient");
+            accepted += batch.Readings;
+            return ValueTask.CompletedTask;
+        });
+        RunReport report = await new Simulator(s_scenario).AddSink(sink).RunAsync();
+        SinkReport r = Assert.Single(report.Sinks);
+        Assert.Equal(accepted, r.Delivered);
+        Assert.True(r.Failed > 0);
+        Assert.Equal(r.Generated, r.Delivered + r.Dropped + r.Failed);
+        Assert.Contains("4 attempts", r.Error);
+    }
+
+    [Fact]
+    public async Task Run_KeepsTheFirstRootCause_NotTheConsequence()
+    {
+        int calls = 0;
+        var sink = new CallbackSink((_, _) =>
+            Interlocked.Increment(ref calls) == 1
+                ? throw new IOException("the real cause")
+                : throw new SinkFaultedException("refusing after an earlier partial write"));
+        RunReport report = await new Simulator(s_scenario).AddSink(sink).RunAsync();
+        SinkReport r = Assert.Single(report.Sinks);
+        Assert.Contains("the real cause", r.Error);
+        Assert.DoesNotContain("refusing", r.Error);
+        Assert.Equal(2, calls);
+    }
+
+    [Fact]
+    public async Task Run_DeliveredIsWhatTheSinkConfirms_TheRestIsFailed()
+    {
+        var sink = new HalfConfirmingSink();
+        RunReport report = await new Simulator(s_scenario).AddSink(sink).RunAsync();
+        SinkReport r = Assert.Single(report.Sinks);
+        Assert.Equal(report.Generated, sink.Accepted);
+        Assert.Equal(sink.Accepted / 2, r.Delivered);
+        Assert.Equal(r.Generated - r.Delivered, r.Failed);
+        Assert.Equal("half of it", r.Location);
+    }
+
+    [Fact]
+    public async Task Run_AbortDelivery_CountsQueuedBatchesAsFailed_AndCompletesTheSink()
+    {
+        using var stop = new CancellationTokenSource();
+        using var abort = new CancellationTokenSource();
+        int batches = 0;
+        var slow = new CallbackSink(async (batch, token) =>
+        {
+            if (Interlocked.Increment(ref batches) == 3)
+            {
+                await stop.CancelAsync();
+                await abort.CancelAsync();
+            }
+            await Task.Delay(20, CancellationToken.None);
+        });
+        var simulator = new Simulator(s_scenario with { Duration = TimeSpan.FromHours(1) }).AddSink(slow, queueCapacity: 8);
+        RunReport report = await simulator.RunAsync(stop.Token, abort.Token);
+        SinkReport r = Assert.Single(report.Sinks);
+        Assert.True(report.Interrupted);
+        Assert.Equal(r.Generated, r.Delivered + r.Dropped + r.Failed);
+        Assert.True(r.Failed > 0, "queued batches were abandoned, so some readings must be failed");
+        Assert.Contains("interrupted", r.Error);
+    }
+
+    [Fact]
+    public async Task Run_RealtimeStartMonthsAhead_WaitsWithoutError_AndStopsOnCancel()
+    {
+        var scenario = new Scenario
+        {
+            Industries = ["environmental"],
+            Mode = TimeMode.Realtime,
+            Start = DateTimeOffset.UtcNow.AddDays(60),
+            Duration = TimeSpan.FromSeconds(1),
+        };
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        RunReport report = await new Simulator(scenario).AddSink(new NullSink()).RunAsync(cts.Token);
+        Assert.True(report.Interrupted);
+        Assert.Equal(0, report.Generated);
+        Assert.True(report.Succeeded);
+    }
+
+    [Fact]
+    public async Task Run_ReportsSetupTimeSeparately()
+    {
+        RunReport report = await new Simulator(s_scenario).AddSink(new NullSink()).RunAsync();
+        Assert.True(report.Setup > TimeSpan.Zero);
+        Assert.False(report.Interrupted);
+    }
+
+    /// <summary>Accepts every batch but confirms only half of the readings, like a broker acknowledging part of them.</summary>
+    private sealed class HalfConfirmingSink : IReadingSink
+    {
+        public long Accepted { get; private set; }
+
+        public string Name => "half";
+
+        public long? ConfirmedReadings => Accepted / 2;
+
+        public string? Location => "half of it";
+
+        public ValueTask OpenAsync(Fleet fleet, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask WriteAsync(ReadingBatch batch, CancellationToken cancellationToken)
+        {
+            Accepted += batch.Readings;
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask CompleteAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
