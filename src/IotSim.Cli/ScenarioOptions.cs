@@ -45,7 +45,7 @@ internal sealed class ScenarioOptions
             var list = new List<string>();
             foreach (string item in industries.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                list.Add(Check(OptionSpecs.Industries, OptionSpecs.Industries.ParseChoice(item, out string name, "industry"), name));
+                list.Add(Check(OptionSpecs.Industries, OptionSpecs.Industries.ParseChoice(item, out string name), name));
             }
             if (list.Count == 0) throw new ConfigException(null, 0, OptionSpecs.Industries.Flag, $"name at least one industry; allowed: {OptionSpecs.Industries.Allowed}");
             s = Set(s, OptionSpecs.Industries) with { Industries = list };

@@ -26,7 +26,7 @@ internal static class SensorDefinitionReader
     public static SensorDefinition Build(string industry, Func<OptionSpec, string?> text, Func<OptionSpec, string, Exception> fail)
     {
         string name = Get(OptionSpecs.SensorName, static (s, t) => (s.ParseName(t, out string v), v));
-        string typeName = Get(OptionSpecs.SensorType, static (s, t) => (s.ParseChoice(t, out string v, "sensor type"), v));
+        string typeName = Get(OptionSpecs.SensorType, static (s, t) => (s.ParseChoice(t, out string v), v));
         _ = SensorTypes.TryParse(typeName, out SensorType type);
         bool status = type == SensorType.Status;
         double min = Number(OptionSpecs.MinValue)!.Value;

@@ -55,6 +55,9 @@ public sealed record OptionSpec
     /// <summary>Allowed values of a Choice, canonical spelling (matched without regard to case).</summary>
     public IReadOnlyList<string> Choices { get; init; } = [];
 
+    /// <summary>What a value of a Choice is called in messages ("unknown time mode 'x'").</summary>
+    public string Noun { get; init; } = "value";
+
     /// <summary>One line of documentation.</summary>
     public required string Description { get; init; }
 
@@ -164,7 +167,7 @@ public sealed record OptionSpec
             : $"expected an ISO 8601 timestamp with Z or an offset (e.g. 2026-01-01T00:00:00Z), found '{Excerpt.Of(text)}'";
 
     /// <summary>Parses one of <see cref="Choices"/> (any case) into its canonical spelling.</summary>
-    public string? ParseChoice(string text, out string value, string what = "value")
+    public string? ParseChoice(string text, out string value)
     {
         string t = text.Trim();
         foreach (string choice in Choices)
@@ -176,7 +179,7 @@ public sealed record OptionSpec
             }
         }
         value = "";
-        return $"unknown {what} '{Excerpt.Of(t)}'{DidYouMean.Suggest(t, Choices)}; allowed: {Allowed}";
+        return $"unknown {Noun} '{Excerpt.Of(t)}'{DidYouMean.Suggest(t, Choices)}; allowed: {Allowed}";
     }
 
     /// <summary>Parses non-empty text.</summary>

@@ -23,24 +23,24 @@ public static class OptionSpecs
 #pragma warning disable CS1591 // The descriptions document each option.
     public static readonly OptionSpec Seed = new() { Key = "seed", Flag = "--seed", Kind = OptionKind.Integer, Min = 0, Max = ulong.MaxValue, Description = "Seed of every random number; same seed and scenario, same output." };
     // Lazy: the catalog's industry names come from its CSV, whose reader uses the specs below.
-    private static readonly Lazy<OptionSpec> s_industries = new(() => new() { Key = "fleet.industries", Flag = "--industries", Kind = OptionKind.Choice, Choices = IndustryChoices(), Description = "Built-in industries, 'all', or 'environmental' (the environmental device profile)." });
+    private static readonly Lazy<OptionSpec> s_industries = new(() => new() { Noun = "industry", Key = "fleet.industries", Flag = "--industries", Kind = OptionKind.Choice, Choices = IndustryChoices(), Description = "Built-in industries, 'all', or 'environmental' (the environmental device profile)." });
 
     public static OptionSpec Industries => s_industries.Value;
     public static readonly OptionSpec Devices = new() { Key = "fleet.devices", Flag = "--devices", Kind = OptionKind.Integer, Min = 1, Max = 100_000_000, Description = "Devices; each carries every selected sensor." };
     public static readonly OptionSpec Interval = new() { Key = "fleet.interval", Flag = "--interval", Kind = OptionKind.Duration, MinDuration = TimeSpan.FromMilliseconds(1), MaxDuration = TimeSpan.FromDays(1), WholeMilliseconds = true, Description = "Overrides every sensor's reporting interval." };
     public static readonly OptionSpec IdPrefix = new() { Key = "fleet.device.id_prefix", Kind = OptionKind.Name, Description = "Device ids are {id_prefix}-{index:D6}." };
-    public static readonly OptionSpec Manufacturer = new() { Key = "fleet.device.manufacturer", Kind = OptionKind.Choice, Choices = DeviceModels.ManufacturerNames, Description = "A fixed manufacturer for every device." };
-    public static readonly OptionSpec Model = new() { Key = "fleet.device.model", Kind = OptionKind.Choice, Choices = [.. DeviceModels.ManufacturerNames.SelectMany(m => DeviceModels.Models[m])], Description = "A fixed model for every device." };
-    public static readonly OptionSpec Firmware = new() { Key = "fleet.device.firmware", Kind = OptionKind.Choice, Choices = DeviceModels.FirmwareVersions, Description = "A fixed firmware version for every device." };
-    public static readonly OptionSpec Mode = new() { Key = "time.mode", Flag = "--mode", Kind = OptionKind.Choice, Choices = ["backfill", "realtime"], Description = "backfill (as fast as possible) or realtime (paced to the wall clock)." };
+    public static readonly OptionSpec Manufacturer = new() { Noun = "manufacturer", Key = "fleet.device.manufacturer", Kind = OptionKind.Choice, Choices = DeviceModels.ManufacturerNames, Description = "A fixed manufacturer for every device." };
+    public static readonly OptionSpec Model = new() { Noun = "model", Key = "fleet.device.model", Kind = OptionKind.Choice, Choices = [.. DeviceModels.ManufacturerNames.SelectMany(m => DeviceModels.Models[m])], Description = "A fixed model for every device." };
+    public static readonly OptionSpec Firmware = new() { Noun = "firmware version", Key = "fleet.device.firmware", Kind = OptionKind.Choice, Choices = DeviceModels.FirmwareVersions, Description = "A fixed firmware version for every device." };
+    public static readonly OptionSpec Mode = new() { Noun = "time mode", Key = "time.mode", Flag = "--mode", Kind = OptionKind.Choice, Choices = ["backfill", "realtime"], Description = "backfill (as fast as possible) or realtime (paced to the wall clock)." };
     public static readonly OptionSpec Start = new() { Key = "time.start", Flag = "--start", Kind = OptionKind.Timestamp, Description = "First timestamp." };
     public static readonly OptionSpec Duration = new() { Key = "time.duration", Flag = "--duration", Kind = OptionKind.Duration, Description = "Simulated duration." };
     public static readonly OptionSpec End = new() { Key = "time.end", Flag = "--end", Kind = OptionKind.Timestamp, Description = "Exclusive end timestamp (instead of the duration)." };
     public static readonly OptionSpec Threads = new() { Key = "engine.threads", Flag = "--threads", Kind = OptionKind.Integer, Min = 0, Max = 1024, Description = "Generator threads (0 = one per core)." };
     public static readonly OptionSpec BatchSize = new() { Key = "engine.batch_size", Flag = "--batch-size", Kind = OptionKind.Integer, Min = 1, Max = 64 << 20, Description = "Readings per engine batch." };
-    public static readonly OptionSpec Simd = new() { Key = "engine.simd", Flag = "--simd", Kind = OptionKind.Choice, Choices = ["auto", "scalar", "v128", "v256", "v512"], Description = "Kernel vector width." };
+    public static readonly OptionSpec Simd = new() { Noun = "SIMD width", Key = "engine.simd", Flag = "--simd", Kind = OptionKind.Choice, Choices = ["auto", "scalar", "v128", "v256", "v512"], Description = "Kernel vector width." };
     public static readonly OptionSpec Shard = new() { Key = "engine.shard", Flag = "--shard", Kind = OptionKind.Shard, Max = 100_000_000, Description = "i/N: generate slice i of N of the devices." };
-    public static readonly OptionSpec Shape = new() { Key = "output.shape", Flag = "--shape", Kind = OptionKind.Choice, Choices = ["narrow", "wide"], Description = "narrow (one row per reading) or wide (one row per device per timestamp)." };
+    public static readonly OptionSpec Shape = new() { Noun = "output shape", Key = "output.shape", Flag = "--shape", Kind = OptionKind.Choice, Choices = ["narrow", "wide"], Description = "narrow (one row per reading) or wide (one row per device per timestamp)." };
     public static readonly OptionSpec AnomaliesEnabled = new() { Key = "anomalies.enabled", Kind = OptionKind.Boolean, Description = "Inject anomalies." };
     public static readonly OptionSpec ProbabilityScale = new() { Key = "anomalies.probability_scale", Kind = OptionKind.Number, Min = 0, Max = 1000, Description = "Multiplies every anomaly start probability." };
     public static readonly OptionSpec AnomalyEnabled = new() { Key = "anomalies.types.{kind}.enabled", Kind = OptionKind.Boolean, Description = "Inject this kind." };
@@ -49,7 +49,7 @@ public static class OptionSpecs
     public static readonly OptionSpec CustomIndustry = new() { Key = "custom_sensors.industry", Column = "industry", Kind = OptionKind.Name, Description = "Industry label of custom sensors." };
 
     public static readonly OptionSpec SensorName = new() { Key = Sensor + "name", Column = "name", Kind = OptionKind.Name, Description = "Sensor name." };
-    public static readonly OptionSpec SensorType = new() { Key = Sensor + "sensor_type", Column = "sensor_type", Kind = OptionKind.Choice, Choices = SensorTypes.Names, Description = "What the sensor measures." };
+    public static readonly OptionSpec SensorType = new() { Noun = "sensor type", Key = Sensor + "sensor_type", Column = "sensor_type", Kind = OptionKind.Choice, Choices = SensorTypes.Names, Description = "What the sensor measures." };
     public static readonly OptionSpec Unit = new() { Key = Sensor + "unit", Column = "unit", Kind = OptionKind.Text, Description = "Engineering unit." };
     public static readonly OptionSpec MinValue = new() { Key = Sensor + "min_value", Column = "min_value", Kind = OptionKind.Number, Min = -MaxSensorMagnitude, Max = MaxSensorMagnitude, Description = "Physical minimum." };
     public static readonly OptionSpec MaxValue = new() { Key = Sensor + "max_value", Column = "max_value", Kind = OptionKind.Number, Min = -MaxSensorMagnitude, Max = MaxSensorMagnitude, Description = "Physical maximum." };
@@ -64,14 +64,14 @@ public static class OptionSpecs
     public static readonly OptionSpec Precision = new() { Key = Sensor + "precision", Column = "precision", Kind = OptionKind.Integer, Min = 0, Max = 6, Description = "Decimal digits reported." };
     public static readonly OptionSpec SensorInterval = new() { Key = Sensor + "interval", Column = "interval_seconds", Kind = OptionKind.Duration, MinDuration = TimeSpan.FromMilliseconds(1), MaxDuration = TimeSpan.FromDays(1), WholeMilliseconds = true, Description = "Reporting interval (CSV: seconds)." };
 
-    public static readonly OptionSpec SinkType = new() { Key = Sink + "type", Flag = "--sink", Kind = OptionKind.Choice, Choices = SinkOptions.Types, Description = "Sink type." };
+    public static readonly OptionSpec SinkType = new() { Noun = "sink type", Key = Sink + "type", Flag = "--sink", Kind = OptionKind.Choice, Choices = SinkOptions.Types, Description = "Sink type." };
     public static readonly OptionSpec SinkName = new() { Key = Sink + "name", Kind = OptionKind.Name, Description = "Sink name in reports and file names." };
-    public static readonly OptionSpec ConsoleFormat = new() { Key = Sink + "format (console)", Flag = "--format", Kind = OptionKind.Choice, Choices = ["text", "json"], Description = "Console format." };
-    public static readonly OptionSpec FileFormat = new() { Key = Sink + "format (file)", Flag = "--output-format", Kind = OptionKind.Choice, Choices = ["csv", "jsonl"], Description = "File format." };
+    public static readonly OptionSpec ConsoleFormat = new() { Noun = "console format", Key = Sink + "format (console)", Flag = "--format", Kind = OptionKind.Choice, Choices = ["text", "json"], Description = "Console format." };
+    public static readonly OptionSpec FileFormat = new() { Noun = "file format", Key = Sink + "format (file)", Flag = "--output-format", Kind = OptionKind.Choice, Choices = ["csv", "jsonl"], Description = "File format." };
     public static readonly OptionSpec SinkPath = new() { Key = Sink + "path", Flag = "--output", Kind = OptionKind.Text, Description = "Output folder of a file sink." };
     public static readonly OptionSpec Rotation = new() { Key = Sink + "rotation", Flag = "--rotation", Kind = OptionKind.Duration, MinDuration = TimeSpan.FromSeconds(1), MaxDuration = TimeSpan.FromDays(366), Description = "Start a new file every span of data time." };
     public static readonly OptionSpec MaxBytes = new() { Key = Sink + "max_bytes", Kind = OptionKind.Size, Min = 4096, Max = long.MaxValue, Description = "Start a new file after this many bytes." };
-    public static readonly OptionSpec Compression = new() { Key = Sink + "compression", Flag = "--compression", Kind = OptionKind.Choice, Choices = ["none", "gzip", "lz4"], Description = "File compression." };
+    public static readonly OptionSpec Compression = new() { Noun = "compression", Key = Sink + "compression", Flag = "--compression", Kind = OptionKind.Choice, Choices = ["none", "gzip", "lz4"], Description = "File compression." };
     public static readonly OptionSpec QueueCapacity = new() { Key = Sink + "queue_capacity", Kind = OptionKind.Integer, Min = 1, Max = 1024, Description = "Batches queued before the generator waits." };
     public static readonly OptionSpec SinkBatchSize = new() { Key = Sink + "batch_size", Kind = OptionKind.Integer, Min = 1, Max = 64 << 20, Description = "Readings per encoded chunk." };
 #pragma warning restore CS1591

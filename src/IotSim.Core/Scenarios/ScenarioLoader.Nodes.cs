@@ -147,8 +147,8 @@ public static partial class ScenarioLoader
             spec.ParseUInt64(Plain(node, path, "a number"), out ulong value) is { } problem ? throw Fail(node, path, problem) : value;
 
         /// <summary>A value from a fixed set, listed in the error with a suggestion.</summary>
-        private string Choice(YamlNode node, string path, string what, OptionSpec spec) =>
-            spec.ParseChoice(Text(node, path), out string value, what) is { } problem ? throw Fail(node, path, problem) : value;
+        private string Choice(YamlNode node, string path, OptionSpec spec) =>
+            spec.ParseChoice(Text(node, path), out string value) is { } problem ? throw Fail(node, path, problem) : value;
 
         private TimeSpan Duration(YamlNode node, string path, OptionSpec spec) =>
             spec.ParseDuration(Scalar(node, path, "a duration").Value!, out TimeSpan value) is { } problem ? throw Fail(node, path, problem) : value;

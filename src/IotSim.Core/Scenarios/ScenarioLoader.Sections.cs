@@ -60,21 +60,13 @@ public static partial class ScenarioLoader
             var result = new List<string>();
             foreach (Item item in StringOrList(e.Value, e.Path, "an industry name or a list of them"))
             {
-                string name = item.Text.Trim();
-                if (name == "all")
+                if (OptionSpecs.Industries.ParseChoice(item.Text, out string name) is { } problem)
                 {
-                    foreach (string industry in SensorCatalog.Industries)
-                    {
-                        if (!result.Contains(industry)) result.Add(industry);
-                    }
+                    throw Fail(item.Node, item.Path, problem);
                 }
-                else if (name == SensorCatalog.EnvironmentalProfile || SensorCatalog.IsIndustry(name))
+                foreach (string industry in name == "all" ? SensorCatalog.Industries : [name])
                 {
-                    if (!result.Contains(name)) result.Add(name);
-                }
-                else
-                {
-                    throw Fail(item.Node, item.Path, $"unknown industry '{name}'{DidYouMean.Suggest(name, choices)}; allowed: {List(choices)}");
+                    if (!result.Contains(industry)) result.Add(industry);
                 }
             }
             return result;
@@ -92,14 +84,14 @@ public static partial class ScenarioLoader
                         device = device with { IdPrefix = Name(e.Value, e.Path, OptionSpecs.IdPrefix) };
                         break;
                     case "manufacturer":
-                        device = device with { Manufacturer = Choice(e.Value, e.Path, "manufacturer", OptionSpecs.Manufacturer) };
+                        device = device with { Manufacturer = Choice(e.Value, e.Path, OptionSpecs.Manufacturer) };
                         break;
                     case "model":
                         model = e;
                         device = device with { Model = Text(e.Value, e.Path).Trim() };
                         break;
                     case "firmware":
-                        device = device with { Firmware = Choice(e.Value, e.Path, "firmware version", OptionSpecs.Firmware) };
+                        device = device with { Firmware = Choice(e.Value, e.Path, OptionSpecs.Firmware) };
                         break;
                     default:
                         throw new InvalidOperationException("unhandled key " + e.Key);
@@ -110,7 +102,7 @@ public static partial class ScenarioLoader
             {
                 if (device.Manufacturer is not { } maker)
                 {
-                    device = device with { Model = Choice(m.Value, m.Path, "model", OptionSpecs.Model) };
+                    device = device with { Model = Choice(m.Value, m.Path, OptionSpecs.Model) };
                 }
                 else if (!DeviceModels.Models[maker].Contains(device.Model))
                 {
@@ -129,7 +121,7 @@ public static partial class ScenarioLoader
                 switch (e.Key)
                 {
                     case "mode":
-                        TimeMode mode = Choice(e.Value, e.Path, "time mode", OptionSpecs.Mode) == "realtime" ? TimeMode.Realtime : TimeMode.Backfill;
+                        TimeMode mode = Choice(e.Value, e.Path, OptionSpecs.Mode) == "realtime" ? TimeMode.Realtime : TimeMode.Backfill;
                         scenario = scenario with { Mode = mode };
                         break;
                     case "start":
@@ -171,7 +163,7 @@ public static partial class ScenarioLoader
                 {
                     "threads" => scenario with { Threads = Int32(e.Value, e.Path, OptionSpecs.Threads) },
                     "batch_size" => scenario with { BatchSize = Int32(e.Value, e.Path, OptionSpecs.BatchSize) },
-                    "simd" => scenario with { Simd = (SimdWidth)Array.IndexOf(SimdWidths, Choice(e.Value, e.Path, "SIMD width", OptionSpecs.Simd)) },
+                    "simd" => scenario with { Simd = (SimdWidth)Array.IndexOf(SimdWidths, Choice(e.Value, e.Path, OptionSpecs.Simd)) },
                     "shard" => scenario with { Shard = ShardValue(e.Value, e.Path, OptionSpecs.Shard) },
                     _ => throw new InvalidOperationException("unhandled key " + e.Key),
                 };
@@ -185,7 +177,7 @@ public static partial class ScenarioLoader
             {
                 scenario = e.Key switch
                 {
-                    "shape" => scenario with { Shape = Choice(e.Value, e.Path, "output shape", OptionSpecs.Shape) == "wide" ? OutputShape.Wide : OutputShape.Narrow },
+                    "shape" => scenario with { Shape = Choice(e.Value, e.Path, OptionSpecs.Shape) == "wide" ? OutputShape.Wide : OutputShape.Narrow },
                     _ => throw new InvalidOperationException("unhandled key " + e.Key),
                 };
             }

@@ -41,7 +41,7 @@ public static partial class ScenarioLoader
             // A plain `type: null` is YAML's null value, but here it can only mean the null sink.
             string type = typeNode is YamlScalarNode { Value: "null" }
                 ? "null"
-                : Choice(typeNode, path + ".type", "sink type", OptionSpecs.SinkType);
+                : Choice(typeNode, path + ".type", OptionSpecs.SinkType);
             string[] allowed = SinkKeysFor(type);
             foreach (KeyValuePair<YamlNode, YamlNode> child in map.Children)
             {
@@ -67,11 +67,11 @@ public static partial class ScenarioLoader
                 {
                     "type" => sink,
                     "name" => sink with { Name = Name(e.Value, e.Path, OptionSpecs.SinkName) },
-                    "format" => sink with { Format = Choice(e.Value, e.Path, $"{type} format", type == "console" ? OptionSpecs.ConsoleFormat : OptionSpecs.FileFormat) },
+                    "format" => sink with { Format = Choice(e.Value, e.Path, type == "console" ? OptionSpecs.ConsoleFormat : OptionSpecs.FileFormat) },
                     "path" => sink with { Path = ResolvePath(NonEmpty(e.Value, e.Path)) },
                     "rotation" => sink with { RotateEvery = Duration(e.Value, e.Path, OptionSpecs.Rotation) },
                     "max_bytes" => sink with { RotateBytes = Size(e.Value, e.Path, OptionSpecs.MaxBytes) },
-                    "compression" => sink with { Compression = (Compression)IndexOf(OptionSpecs.Compression.Choices, Choice(e.Value, e.Path, "compression", OptionSpecs.Compression)) },
+                    "compression" => sink with { Compression = (Compression)IndexOf(OptionSpecs.Compression.Choices, Choice(e.Value, e.Path, OptionSpecs.Compression)) },
                     "queue_capacity" => sink with { QueueCapacity = Int32(e.Value, e.Path, OptionSpecs.QueueCapacity) },
                     "batch_size" => sink with { BatchSize = Int32(e.Value, e.Path, OptionSpecs.SinkBatchSize) },
                     _ => throw new InvalidOperationException("unhandled key " + e.Key),
