@@ -14,7 +14,11 @@ internal static class RunCommand
 
     private static readonly OptionSpec s_drainTimeout = new()
     {
-        Key = "drain_timeout", Flag = "--drain-timeout", Kind = OptionKind.Duration, MinDuration = TimeSpan.Zero, MaxDuration = TimeSpan.FromHours(1),
+        Key = "drain_timeout",
+        Flag = "--drain-timeout",
+        Kind = OptionKind.Duration,
+        MinDuration = TimeSpan.Zero,
+        MaxDuration = TimeSpan.FromHours(1),
         Description = "After Ctrl-C or SIGTERM, how long queued readings are still delivered before the run stops at once (default 10s).",
     };
 

@@ -166,7 +166,13 @@ public sealed class OptionLimitsTests
     {
         var row = new Dictionary<string, string>
         {
-            ["name"] = "s", ["sensor_type"] = "flow", ["unit"] = "l", ["min_value"] = "0", ["max_value"] = "10", ["nominal_value"] = "5", ["cyclic"] = "true",
+            ["name"] = "s",
+            ["sensor_type"] = "flow",
+            ["unit"] = "l",
+            ["min_value"] = "0",
+            ["max_value"] = "10",
+            ["nominal_value"] = "5",
+            ["cyclic"] = "true",
         };
         row[column] = value;
         string csv = string.Join(",", row.Keys) + "\n" + string.Join(",", row.Values) + "\n";

@@ -81,7 +81,13 @@ public sealed class HostileInputTests
     {
         var row = new Dictionary<string, string>
         {
-            ["name"] = "s", ["sensor_type"] = "flow", ["unit"] = "l", ["min_value"] = "0", ["max_value"] = "10", ["nominal_value"] = "5", ["cyclic"] = "true",
+            ["name"] = "s",
+            ["sensor_type"] = "flow",
+            ["unit"] = "l",
+            ["min_value"] = "0",
+            ["max_value"] = "10",
+            ["nominal_value"] = "5",
+            ["cyclic"] = "true",
         };
         row[column] = value;
         string csv = string.Join(",", row.Keys) + "\n" + string.Join(",", row.Values) + "\n";
@@ -126,7 +132,8 @@ public sealed class HostileInputTests
     public void ErrorAboutAFlagOverride_NamesTheFlag()
     {
         Scenario scenario = ScenarioLoader.Load("fleet:\n  devices: 5\n", "t.yaml", null)
-            .SetBy("fleet.devices", "--devices") with { Devices = 0 };
+            .SetBy("fleet.devices", "--devices") with
+        { Devices = 0 };
         ConfigException ex = Assert.Throws<ConfigException>(() => FleetPlan.Create(scenario));
         Assert.Null(ex.File);
         Assert.Equal("--devices", ex.Key);
