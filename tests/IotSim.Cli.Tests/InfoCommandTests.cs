@@ -95,4 +95,54 @@ public sealed class InfoCommandTests
             Directory.Delete(dir, true);
         }
     }
+
+    [Fact]
+    public async Task Validate_UnwritableOutputFolder_Exit2_NamesTheSinkAndKey()
+    {
+        string dir = Directory.CreateTempSubdirectory("iotsim-target-").FullName;
+        try
+        {
+            string blocker = Path.Combine(dir, "blocker");
+            await File.WriteAllTextAsync(blocker, "a file where a folder should be");
+            string path = Path.Combine(dir, "s.yaml");
+            await File.WriteAllTextAsync(path, $"sinks:\n  - type: file\n    name: archive\n    path: {blocker}/out\n");
+            CliResult r = await CliHarness.RunAsync("validate", path);
+            Assert.Equal(2, r.ExitCode);
+            Assert.Contains("'sinks[0].path'", r.Error);
+            Assert.Contains("sink 'archive'", r.Error);
+            Assert.Contains("is a file", r.Error);
+            Assert.DoesNotContain("valid", r.Output);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public async Task Validate_HugeFleet_ReportsWithoutBuildingIt_OrRefusesWithTheMemoryNeeded()
+    {
+        string dir = Directory.CreateTempSubdirectory("iotsim-huge-").FullName;
+        try
+        {
+            string ok = Path.Combine(dir, "ok.yaml");
+            await File.WriteAllTextAsync(ok, "fleet:\n  industries: environmental\n  devices: 10000000\nsinks:\n  - type: null\n");
+            CliResult r = await CliHarness.RunAsync("validate", ok);
+            Assert.Equal(0, r.ExitCode);
+            Assert.Contains("channels: 50,000,000", r.Output);
+            Assert.Contains("memory needed: about", r.Output);
+            Assert.Contains("readings planned: 3,000,000,000", r.Output);
+
+            string huge = Path.Combine(dir, "huge.yaml");
+            await File.WriteAllTextAsync(huge, "fleet:\n  industries: all\n  devices: 100000000\nsinks:\n  - type: null\n");
+            CliResult refused = await CliHarness.RunAsync("validate", huge);
+            Assert.Equal(2, refused.ExitCode);
+            Assert.Contains($"{huge}:3", refused.Error);
+            Assert.Contains("--shard", refused.Error);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
 }

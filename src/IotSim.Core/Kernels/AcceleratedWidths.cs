@@ -9,7 +9,7 @@ namespace IotSim.Core.Kernels;
 /// </summary>
 internal readonly record struct AcceleratedWidths(bool V128, bool V256, bool V512)
 {
-    /// <summary>This process, as the JIT sees it (<c>DOTNET_EnableHWIntrinsic=0</c>, <c>DOTNET_EnableAVX512F=0</c>… turn widths off).</summary>
+    /// <summary>This process, as the JIT sees it (<c>DOTNET_EnableHWIntrinsic=0</c>, <c>DOTNET_EnableAVX2=0</c>, <c>DOTNET_EnableAVX512=0</c> turn widths off).</summary>
     public static AcceleratedWidths Current =>
         new(Vector128.IsHardwareAccelerated, Vector256.IsHardwareAccelerated, Vector512.IsHardwareAccelerated);
 

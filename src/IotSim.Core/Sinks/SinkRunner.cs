@@ -22,6 +22,8 @@ internal sealed class SinkRunner : IDisposable
     private long _failed;
     private long _retriesUsed;
     private volatile string? _error;
+    private volatile bool _sinkFailed;
+    private volatile bool _aborted;
     private volatile bool _finished;
     private Task? _task;
 
@@ -40,10 +42,11 @@ internal sealed class SinkRunner : IDisposable
 
     public IReadingSink Sink { get; }
 
-    /// <summary>The first error, with the sink's name; null while the sink is healthy.</summary>
+    /// <summary>The first error (a failure or an interruption), with the sink's name; null while all is well.</summary>
     public string? Error => _error;
 
-    public bool Failed => _error is not null;
+    /// <summary>True once a write has failed for good (an interruption alone does not count).</summary>
+    public bool Failed => _sinkFailed;
 
     /// <summary>Readings the sink has confirmed as delivered.</summary>
     public long Delivered => Sink.ConfirmedReadings ?? Interlocked.Read(ref _written);
@@ -95,7 +98,7 @@ internal sealed class SinkRunner : IDisposable
     /// <summary>Stops delivering: the write in progress is asked to stop and queued batches are counted as failed.</summary>
     public void Abort()
     {
-        RecordError($"{Sink.Name}: interrupted before every queued reading was delivered");
+        _aborted = true;
         try
         {
             _abort.Cancel();
@@ -106,7 +109,10 @@ internal sealed class SinkRunner : IDisposable
         }
     }
 
-    /// <summary>Signals the end of the run, drains the queue and completes the sink (unless it failed).</summary>
+    /// <summary>
+    /// Signals the end of the run, drains the queue and completes the sink unless a write failed (after an abort the
+    /// sink still completes what it holds: its files are whole).
+    /// </summary>
     public async Task CompleteAsync()
     {
         _queue.Writer.TryComplete();
@@ -114,7 +120,7 @@ internal sealed class SinkRunner : IDisposable
         {
             await _task.ConfigureAwait(false);
         }
-        if (!Failed)
+        if (!_sinkFailed)
         {
             try
             {
@@ -139,8 +145,9 @@ internal sealed class SinkRunner : IDisposable
         {
             try
             {
-                if (Failed)
+                if (_sinkFailed || _aborted)
                 {
+                    if (_aborted && !_sinkFailed) RecordError($"{Sink.Name}: interrupted before every queued reading was delivered");
                     Interlocked.Add(ref _failed, batch.Readings);
                     continue;
                 }
@@ -165,6 +172,13 @@ internal sealed class SinkRunner : IDisposable
                 Interlocked.Add(ref _written, batch.Readings);
                 return;
             }
+            catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+            {
+                // Interrupted, not broken: the sink still completes what it already holds.
+                RecordError($"{Sink.Name}: interrupted before every queued reading was delivered");
+                Interlocked.Add(ref _failed, batch.Readings);
+                return;
+            }
             catch (Exception ex)
             {
                 first ??= ex;
@@ -175,6 +189,7 @@ internal sealed class SinkRunner : IDisposable
                         : $"write failed after {attempt + 1} attempts";
                     // The first exception is the root cause; later attempts often only report its consequences.
                     RecordError($"{Sink.Name}: {how}: {first.Message}");
+                    _sinkFailed = true;
                     Interlocked.Add(ref _failed, batch.Readings);
                     return;
                 }

@@ -9,7 +9,13 @@ public sealed class AnomalyProbabilityTests
 {
     private static readonly SensorDefinition s_custom = new()
     {
-        Name = "probe", Type = SensorType.Temperature, Unit = "C", Min = 0, Max = 100, Nominal = 50, AnomalyProbability = 0.0037,
+        Name = "probe",
+        Type = SensorType.Temperature,
+        Unit = "C",
+        Min = 0,
+        Max = 100,
+        Nominal = 50,
+        AnomalyProbability = 0.0037,
     };
 
     /// <summary>Factors written out from the reference, not read from <see cref="DeviceModels"/>, so a changed table fails too.</summary>

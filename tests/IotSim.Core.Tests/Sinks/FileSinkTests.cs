@@ -290,6 +290,34 @@ public sealed class FileSinkTests
         Assert.EndsWith("\n", File.ReadAllText(partial));
     }
 
+    [Fact]
+    public async Task AbortedDelivery_StillCompletesTheFile_WithTheBatchesItHolds()
+    {
+        using var dir = new TempDirectory();
+        using var stop = new CancellationTokenSource();
+        using var abort = new CancellationTokenSource();
+        var inner = new FileSink(new SinkOptions { Type = "file", Path = dir.Path });
+        int writes = 0;
+        var slow = new DeletingSink(inner, () =>
+        {
+            if (++writes == 3)
+            {
+                stop.Cancel();
+                abort.Cancel();
+            }
+            Thread.Sleep(10);
+        });
+        Scenario scenario = EncoderTestKit.Mining(seconds: 3600) with { BatchSize = 2_000 };
+        RunReport report = await new Simulator(scenario).AddSink(slow, queueCapacity: 16).RunAsync(stop.Token, abort.Token);
+        SinkReport r = report.Sinks[0];
+        Assert.True(report.Interrupted);
+        string file = Assert.Single(dir.Files());
+        Assert.EndsWith(".csv", file);
+        Assert.Equal(DataRows(Path.Combine(dir.Path, file)), r.Delivered);
+        Assert.True(r.Failed > 0);
+        Assert.Equal(r.Generated, r.Delivered + r.Failed);
+    }
+
     [Theory]
     [InlineData("sub/deeper")]
     [InlineData("")]
