@@ -9,7 +9,7 @@ internal static class ReportPrinter
     public static void Print(RunReport report, TextWriter w)
     {
         w.WriteLine();
-        w.WriteLine($"IotSim run{(report.Interrupted ? " (interrupted)" : "")}: {report.Generated:N0} readings from {report.Channels:N0} channels in {report.Wall.TotalSeconds:F3} s = {report.ReadingsPerSecond:N0} readings/s ({report.Width}, {report.Threads} threads); setup {report.Setup.TotalSeconds:F3} s, total {(report.Setup + report.Wall).TotalSeconds:F3} s; {report.Omitted:N0} omitted by missing-data anomalies");
+        w.WriteLine($"IotSim run{(report.Interrupted ? " (interrupted)" : "")}: {report.Generated:N0} readings from {report.Channels:N0} channels in {report.Wall.TotalSeconds:F3} s = {report.ReadingsPerSecond:N0} readings/s ({report.Width}{(report.WidthAccelerated ? "" : " emulated in software: not accelerated here")}, {report.Threads} threads); setup {report.Setup.TotalSeconds:F3} s, total {(report.Setup + report.Wall).TotalSeconds:F3} s; {report.Omitted:N0} omitted by missing-data anomalies");
         Table(report.Sinks, w);
     }
 

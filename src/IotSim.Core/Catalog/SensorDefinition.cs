@@ -62,6 +62,8 @@ public sealed record SensorDefinition
     /// <summary>The first field at fault and what is wrong with it, with the same limits as scenario files (<see cref="OptionSpecs"/>).</summary>
     internal (OptionSpec Spec, string Problem)? Check()
     {
+        // Names from files are restricted to letters, digits, '_' and '-' by their spec; the C# API takes any
+        // non-empty text, which the CSV and JSON encoders quote and escape.
         if (string.IsNullOrWhiteSpace(Name)) return (OptionSpecs.SensorName, "must not be empty");
         foreach ((OptionSpec spec, double value) in (ReadOnlySpan<(OptionSpec, double)>)
             [(OptionSpecs.MinValue, Min), (OptionSpecs.MaxValue, Max), (OptionSpecs.NominalValue, Nominal)])

@@ -23,12 +23,8 @@ internal sealed class BatchComputer
     public BatchComputer(Fleet fleet, SimdWidth width, int threads)
     {
         _fleet = fleet;
-        _width = width == SimdWidth.Auto ? SensorKernel.ForcedWidth ?? SensorKernel.BestWidth : width;
-        if (!SensorKernel.IsSupported(_width))
-        {
-            throw new ConfigException(fleet.Scenario.SourcePath, 0, "engine.simd",
-                $"{width} is not accelerated on this machine; the best available is {SensorKernel.BestWidth}");
-        }
+        // A width the hardware does not accelerate still runs (in software, bit-identical and slower); the report says so.
+        _width = SensorKernel.ResolveWidth(width);
         _parallel = new ParallelOptions { MaxDegreeOfParallelism = threads <= 0 ? Environment.ProcessorCount : threads };
     }
 

@@ -121,7 +121,8 @@ public sealed class Fleet
     public double AnomalyFactor(int device)
     {
         var (manufacturer, _, firmware) = DeviceIdentity(device);
-        return DeviceModels.Manufacturers[manufacturer] * DeviceModels.Firmware[firmware];
+        // Manufacturers and firmware named through the C# API but not in the catalog have no known effect: factor 1.
+        return DeviceModels.Manufacturers.GetValueOrDefault(manufacturer, 1.0) * DeviceModels.Firmware.GetValueOrDefault(firmware, 1.0);
     }
 
     /// <summary>The sensors a scenario selects: its industries' catalog sensors, then its custom sensors.</summary>

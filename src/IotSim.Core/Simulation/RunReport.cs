@@ -16,6 +16,9 @@ public sealed record RunReport(
     /// <summary>Time spent before generating: checking the scenario and building the fleet's state.</summary>
     public TimeSpan Setup { get; init; }
 
+    /// <summary>Whether <see cref="Width"/> ran on vector hardware (false: an unaccelerated width emulated in software).</summary>
+    public bool WidthAccelerated { get; init; } = true;
+
     /// <summary>True when the run was stopped (Ctrl-C, SIGTERM, cancellation) before the end of its time range.</summary>
     public bool Interrupted { get; init; }
 

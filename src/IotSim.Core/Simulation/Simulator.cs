@@ -168,6 +168,7 @@ public sealed class Simulator
             [.. runners.Select(r => r.Report())])
         {
             Setup = Setup,
+            WidthAccelerated = Kernels.SensorKernel.IsSupported(computer.Width),
             Interrupted = stoppedEarly || (stop.IsCancellationRequested && !planner.Finished),
         };
     }

@@ -9,9 +9,6 @@ internal static class KernelTestData
     /// <summary>Every width the kernel runs: vector widths the hardware does not accelerate run in software.</summary>
     public static readonly SimdWidth[] AllWidths = [SimdWidth.Scalar, SimdWidth.V128, SimdWidth.V256, SimdWidth.V512];
 
-    /// <summary>The widths the engine accepts on this machine: scalar and the accelerated vector widths.</summary>
-    public static IEnumerable<SimdWidth> AvailableWidths() => AllWidths.Where(SensorKernel.IsSupported);
-
     /// <summary>
     /// Every vector width, accelerated or not, to compare with the scalar reference: under
     /// <c>DOTNET_EnableHWIntrinsic=0</c> or without AVX-512 the software fallbacks must match bit for bit too.

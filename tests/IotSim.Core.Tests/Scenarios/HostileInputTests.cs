@@ -119,6 +119,15 @@ public sealed class HostileInputTests
     }
 
     [Fact]
+    public void ApiDevice_ManufacturerAndFirmwareOutsideTheCatalog_HaveFactorOne()
+    {
+        var scenario = new Scenario { Device = new DeviceOptions { Manufacturer = "Acme", Model = "X1", Firmware = "9.9" } };
+        Fleet fleet = Fleet.Build(scenario);
+        Assert.Equal(1.0, fleet.AnomalyFactor(0));
+        Assert.Equal(("Acme", "X1", "9.9"), fleet.DeviceIdentity(0));
+    }
+
+    [Fact]
     public void ErrorFoundAfterParsing_KeepsTheLineOfTheKey()
     {
         Scenario scenario = ScenarioLoader.Load("seed: 1\ntime:\n  start: 9999-12-31T00:00:00Z\n  duration: 2d\n", "t.yaml", null);
