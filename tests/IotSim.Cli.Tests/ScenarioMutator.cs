@@ -72,11 +72,11 @@ internal sealed partial class ScenarioMutator
                 lines.Insert(at, lines[at]);
                 return $"duplicate line {at + 1}";
             case 2:
-            {
-                int other = _random.Next(lines.Count);
-                (lines[at], lines[other]) = (lines[other], lines[at]);
-                return $"swap lines {at + 1} and {other + 1}";
-            }
+                {
+                    int other = _random.Next(lines.Count);
+                    (lines[at], lines[other]) = (lines[other], lines[at]);
+                    return $"swap lines {at + 1} and {other + 1}";
+                }
             case 3:
             case 4:
             case 5:
@@ -85,42 +85,42 @@ internal sealed partial class ScenarioMutator
             case 7:
                 return ChangeIndent(lines, at);
             case 8:
-            {
-                string[] donor = _corpus[_random.Next(_corpus.Count)].Split('\n');
-                string line = donor[_random.Next(donor.Length)];
-                lines.Insert(at, line);
-                return $"insert foreign line at {at + 1}: {line.Trim()}";
-            }
+                {
+                    string[] donor = _corpus[_random.Next(_corpus.Count)].Split('\n');
+                    string line = donor[_random.Next(donor.Length)];
+                    lines.Insert(at, line);
+                    return $"insert foreign line at {at + 1}: {line.Trim()}";
+                }
             case 9:
-            {
-                int length = _random.Next(10) switch { 0 => 1_100_000, < 4 => 100_000, _ => 1_000 };
-                return ReplaceValue(lines, new string("xé9 "[_random.Next(4)], length));
-            }
+                {
+                    int length = _random.Next(10) switch { 0 => 1_100_000, < 4 => 100_000, _ => 1_000 };
+                    return ReplaceValue(lines, new string("xé9 "[_random.Next(4)], length));
+                }
             case 10:
                 return AddAliases(lines);
             case 11:
-            {
-                int depth = Pick([10, 63, 64, 65, 200, 20_000]);
-                return ReplaceValue(lines, _random.Next(2) == 0 ? new string('[', depth) + new string(']', depth) : string.Concat(Enumerable.Repeat("{a: ", depth)) + "1" + new string('}', depth));
-            }
+                {
+                    int depth = Pick([10, 63, 64, 65, 200, 20_000]);
+                    return ReplaceValue(lines, _random.Next(2) == 0 ? new string('[', depth) + new string(']', depth) : string.Concat(Enumerable.Repeat("{a: ", depth)) + "1" + new string('}', depth));
+                }
             case 12:
-            {
-                string insert = Pick(["---", "...", "%YAML 1.1", "%TAG ! tag:x,2000:", "? complex", ": value", "- item", "<<: *a", "<<: {seed: 1}", "seed: 1", "seed: 2", "unknown_key: 1", "fleet: ~", "sinks: []", "sinks: [{type: null}]", "time: {mode: realtime}"]);
-                lines.Insert(at, insert);
-                return $"insert line at {at + 1}: {insert}";
-            }
+                {
+                    string insert = Pick(["---", "...", "%YAML 1.1", "%TAG ! tag:x,2000:", "? complex", ": value", "- item", "<<: *a", "<<: {seed: 1}", "seed: 1", "seed: 2", "unknown_key: 1", "fleet: ~", "sinks: []", "sinks: [{type: null}]", "time: {mode: realtime}"]);
+                    lines.Insert(at, insert);
+                    return $"insert line at {at + 1}: {insert}";
+                }
             case 13:
                 lines[at] = "#" + lines[at];
                 return $"comment out line {at + 1}";
             case 14:
-            {
-                // Uncomment a line, turning documented optional keys (custom sensors, file sinks) into real ones.
-                string line = lines[at];
-                int hash = line.IndexOf('#', StringComparison.Ordinal);
-                if (hash < 0) return "uncomment (no comment)";
-                lines[at] = line.Remove(hash, hash + 1 < line.Length && line[hash + 1] == ' ' ? 2 : 1);
-                return $"uncomment line {at + 1}";
-            }
+                {
+                    // Uncomment a line, turning documented optional keys (custom sensors, file sinks) into real ones.
+                    string line = lines[at];
+                    int hash = line.IndexOf('#', StringComparison.Ordinal);
+                    if (hash < 0) return "uncomment (no comment)";
+                    lines[at] = line.Remove(hash, hash + 1 < line.Length && line[hash + 1] == ' ' ? 2 : 1);
+                    return $"uncomment line {at + 1}";
+                }
             default:
                 return AddBillionLaughs(lines);
         }
@@ -211,16 +211,16 @@ internal sealed partial class ScenarioMutator
             case 0:
                 return (bytes[..at], $"truncate at byte {at}");
             case 1:
-            {
-                byte[] run = Pick(s_byteRuns);
-                return ([.. bytes[..at], .. run, .. bytes[at..]], $"insert bytes {Convert.ToHexString(run)} at {at}");
-            }
+                {
+                    byte[] run = Pick(s_byteRuns);
+                    return ([.. bytes[..at], .. run, .. bytes[at..]], $"insert bytes {Convert.ToHexString(run)} at {at}");
+                }
             case 2:
-            {
-                byte[] run = new byte[1 + _random.Next(16)];
-                _random.NextBytes(run);
-                return ([.. bytes[..at], .. run, .. bytes[at..]], $"insert random bytes {Convert.ToHexString(run)} at {at}");
-            }
+                {
+                    byte[] run = new byte[1 + _random.Next(16)];
+                    _random.NextBytes(run);
+                    return ([.. bytes[..at], .. run, .. bytes[at..]], $"insert random bytes {Convert.ToHexString(run)} at {at}");
+                }
             default:
                 if (bytes.Length == 0) return (bytes, "flip (empty)");
                 at = Math.Min(at, bytes.Length - 1);

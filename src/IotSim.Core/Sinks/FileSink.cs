@@ -363,12 +363,13 @@ public sealed partial class FileSink : IReadingSink
         {
             file.Complete();
         }
-        catch (Exception ex)
+        catch
         {
-            // Its rows stay in the .partial file and count as failed.
-            _partialNote = $"{Path.GetFileName(file.PartialPath)} could not be completed ({ex.Message}); its readings are counted as failed";
+            // Like a run that ends early: the file keeps its .partial name, cut back to its last whole batch.
             file.Dispose();
+            KeepPartial(file);
             _inFile = 0;
+            _durableBytes = 0;
             _durableReadings = 0;
             throw;
         }

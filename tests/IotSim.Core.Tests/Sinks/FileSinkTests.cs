@@ -231,22 +231,24 @@ public sealed class FileSinkTests
     }
 
     [Fact]
-    public async Task CompletionFails_OnlyTheRenamedFilesCountAsDelivered()
+    public async Task CompletionFails_RenamedFilesAndWholeRowsOfTheUnrenamedOneCountAsDelivered()
     {
         using var dir = new TempDirectory();
         // A folder where the last file's final name should go makes its rename fail at completion.
-        Directory.CreateDirectory(Path.Combine(dir.Path, "readings-20260101T000020000Z-0of1-0002.csv"));
+        string blocked = "readings-20260101T000020000Z-0of1-0002.csv";
+        Directory.CreateDirectory(Path.Combine(dir.Path, blocked));
         var sink = new FileSink(new SinkOptions { Type = "file", Path = dir.Path, RotateEvery = TimeSpan.FromSeconds(10) });
         RunReport report = await new Simulator(EncoderTestKit.Mining(seconds: 25)).AddSink(sink).RunAsync();
         SinkReport r = report.Sinks[0];
         Assert.False(report.Succeeded);
         Assert.Contains("completing failed", r.Error);
-        long renamed = sink.Files.Sum(DataRows);
         Assert.Equal(2, sink.Files.Count);
-        Assert.True(renamed > 0);
-        Assert.Equal(renamed, r.Delivered);
-        Assert.Equal(r.Generated - renamed, r.Failed);
-        Assert.Contains("could not be completed", r.Location);
+        long renamed = sink.Files.Sum(DataRows);
+        long partial = DataRows(Path.Combine(dir.Path, blocked + ".partial"));
+        Assert.True(renamed > 0 && partial > 0);
+        Assert.Equal(renamed + partial, r.Delivered);
+        Assert.Equal(r.Generated, r.Delivered + r.Failed);
+        Assert.Contains(".partial holds", r.Location);
     }
 
     [Fact]
