@@ -129,6 +129,19 @@ public sealed partial class ProcessFailureTests : IDisposable
     }
 
     [Fact]
+    public async Task HeapLimit_FleetTooBig_Exit2_SaysTheMemoryNeeded_InsteadOfAborting()
+    {
+        // A container-style heap limit of 256 MiB; 10 M channels of state need about 0.7 GiB.
+        using CliProcess p = CliProcess.StartShell(
+            $"DOTNET_GCHeapHardLimit=0x10000000 exec {CliProcess.Quote(CliProcess.Host)} {CliProcess.Quote(CliProcess.Dll)} run --industries environmental --devices 2000000 -d 10s -s null");
+
+        AssertExit(2, await p.WaitForExitAsync(s_exitTimeout), p);
+        Assert.Contains("'--devices'", p.Error);
+        Assert.Contains("GiB of memory", p.Error);
+        Assert.Contains("0.25 GiB this process may use", p.Error);
+    }
+
+    [Fact]
     public async Task ConsoleSink_StdoutIsDevFull_Exit1_NoSpaceLeft()
     {
         using CliProcess p = CliProcess.StartShell($"exec {CliProcess.Quote(CliProcess.Host)} {CliProcess.Quote(CliProcess.Dll)} run --devices 2 -d 10s > /dev/full");

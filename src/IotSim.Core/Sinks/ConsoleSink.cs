@@ -53,6 +53,9 @@ public sealed class ConsoleSink : IReadingSink
     /// <inheritdoc/>
     public string Name { get; }
 
+    /// <inheritdoc/>
+    public string? Location => _ownsOutput ? "standard output (whole batches count as delivered)" : null;
+
     /// <summary>Readings after which encoded bytes are written out even within a batch (null = per 4 MiB chunk).</summary>
     public int? ChunkReadings { get; init; }
 

@@ -10,6 +10,9 @@ public sealed class NullSink(string name = "null") : IReadingSink
     /// <inheritdoc/>
     public string Name { get; } = name;
 
+    /// <inheritdoc/>
+    public string? Location => "discarded (null sink)";
+
     /// <summary>Readings received.</summary>
     public long Readings => Interlocked.Read(ref _readings);
 
