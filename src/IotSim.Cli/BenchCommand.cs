@@ -48,7 +48,7 @@ internal static class BenchCommand
                     var sim = new Simulator(scenario);
                     IReadingSink sink = dir is null
                         ? new NullSink()
-                        : SinkFactory.Create(new SinkOptions { Type = "file", Format = "csv", Path = dir }, scenario);
+                        : new FileSink(new FileSinkOptions { Format = "csv", Path = dir }, scenario.Shape);
                     sim.AddSink(sink);
                     RunReport report = await sim.RunAsync(cancellationToken).ConfigureAwait(false);
                     rates.Add(report.ReadingsPerSecond);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using IotSim.Core;
+using IotSim.Core.Sinks;
 
 namespace IotSim.Cli;
 
@@ -10,9 +11,11 @@ internal static class CliApp
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Stream? consoleStream = null, RunSignals? signals = null)
     {
         var root = new RootCommand("IotSim: a fast, reproducible load generator for industrial IoT sensor data.");
-        root.Subcommands.Add(RunCommand.Create(output, error, consoleStream, signals));
+        // The sink types this program ships: each target project registers its provider here, in one call.
+        SinkRegistry sinks = SinkRegistry.CreateDefault();
+        root.Subcommands.Add(RunCommand.Create(output, error, consoleStream, signals, sinks));
         root.Subcommands.Add(BenchCommand.Create(output, error));
-        foreach (Command c in InfoCommands.Create(output, error))
+        foreach (Command c in InfoCommands.Create(output, error, sinks))
         {
             root.Subcommands.Add(c);
         }

@@ -10,7 +10,7 @@ namespace IotSim.Cli;
 /// <summary>Discovery commands: list-industries, list-sensors, list-sinks, init-config, validate, schema.</summary>
 internal static class InfoCommands
 {
-    public static IEnumerable<Command> Create(TextWriter output, TextWriter error)
+    public static IEnumerable<Command> Create(TextWriter output, TextWriter error, SinkRegistry sinks)
     {
         var listIndustries = new Command("list-industries", "List the built-in industries with their sensor counts.");
         listIndustries.SetAction(_ =>
@@ -52,9 +52,11 @@ internal static class InfoCommands
         {
             output.WriteLine($"{"Sink",-10} {"Formats",-12} Description");
             output.WriteLine(new string('-', 72));
-            foreach (var (type, description, formats) in SinkFactory.Describe())
+            foreach (ISinkProvider provider in sinks.Providers)
             {
-                output.WriteLine($"{type,-10} {formats,-12} {description}");
+                string formats = provider.Capabilities.Formats.Count == 0 ? "-" : string.Join(", ", provider.Capabilities.Formats);
+                output.WriteLine($"{provider.Type,-10} {formats,-12} {provider.Description}");
+                output.WriteLine($"{"",-10} {"",-12} keys: {string.Join(", ", SinkRegistry.KeysOf(provider))}");
             }
             return ExitCodes.Ok;
         });
@@ -84,13 +86,13 @@ internal static class InfoCommands
         var validate = new Command("validate", "Check a scenario file and print what it would run.") { scenarioArg };
         validate.SetAction(parse =>
         {
-            Scenario scenario = ScenarioLoader.LoadFile(parse.GetValue(scenarioArg)!);
+            Scenario scenario = ScenarioLoader.LoadFile(parse.GetValue(scenarioArg)!, sinks);
             // The plan is computed without allocating the fleet's state, so validating a huge fleet is cheap.
             FleetPlan plan = FleetPlan.Create(scenario, DateTimeOffset.UtcNow);
             plan.CheckMemory(FleetPlan.AvailableBytes);
             foreach (SinkOptions sink in scenario.Sinks)
             {
-                _ = SinkFactory.Create(sink, scenario, Stream.Null);
+                _ = sinks.Create(sink, new SinkContext(scenario, Stream.Null));
             }
             RunCommand.CheckTargets(scenario, pathFromFlag: false);
             output.WriteLine($"{scenario.SourcePath}: valid");

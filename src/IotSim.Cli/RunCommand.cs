@@ -22,11 +22,11 @@ internal static class RunCommand
         Description = "After Ctrl-C or SIGTERM, how long queued readings are still delivered before the run stops at once (default 10s).",
     };
 
-    public static Command Create(TextWriter output, TextWriter error, Stream? consoleStream, RunSignals? signals)
+    public static Command Create(TextWriter output, TextWriter error, Stream? consoleStream, RunSignals? signals, SinkRegistry sinkTypes)
     {
         var scenarioArg = new Argument<string?>("scenario") { Description = "Scenario YAML file (optional; see init-config).", Arity = ArgumentArity.ZeroOrOne };
         var overrides = new ScenarioOptions();
-        var sinks = new Option<string[]>("--sink", "-s") { Description = $"Sink (repeatable); replaces the scenario's sinks. Allowed: {OptionSpecs.SinkType.Allowed}.", AllowMultipleArgumentsPerToken = false };
+        var sinks = new Option<string[]>("--sink", "-s") { Description = $"Sink (repeatable); replaces the scenario's sinks. Allowed: {sinkTypes.TypeSpec.Allowed}.", AllowMultipleArgumentsPerToken = false };
         var outputDir = ScenarioOptions.Make(OptionSpecs.SinkPath, "-o");
         var outputFormat = ScenarioOptions.Make(OptionSpecs.FileFormat);
         var format = ScenarioOptions.Make(OptionSpecs.ConsoleFormat);
@@ -42,9 +42,9 @@ internal static class RunCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             string? path = parse.GetValue(scenarioArg);
-            Scenario scenario = path is null ? new Scenario() : ScenarioLoader.LoadFile(path);
+            Scenario scenario = path is null ? new Scenario() : ScenarioLoader.LoadFile(path, sinkTypes);
             scenario = overrides.Apply(scenario, parse);
-            scenario = scenario with { Sinks = UniqueNames(ApplySinkOptions(scenario.Sinks, parse, sinks, outputDir, outputFormat, format, rotation, compression)) };
+            scenario = scenario with { Sinks = UniqueNames(ApplySinkOptions(scenario.Sinks, parse, sinkTypes, sinks, outputDir, outputFormat, format, rotation, compression)) };
             if (parse.GetValue(drain) is { } d && signals is not null) signals.DrainTimeout = ScenarioOptions.ParseDuration(s_drainTimeout, d);
 
             CheckTargets(scenario, parse.GetValue(outputDir) is not null);
@@ -52,7 +52,7 @@ internal static class RunCommand
             simulator.Build();
             foreach (SinkOptions o in scenario.Sinks)
             {
-                simulator.AddSink(SinkFactory.Create(o, scenario, consoleStream), o.QueueCapacity);
+                simulator.AddSink(sinkTypes.Create(o, new SinkContext(scenario, consoleStream)), o.QueueCapacity);
             }
 
             CancellationToken stop = signals?.Stop ?? cancellationToken;
@@ -92,32 +92,30 @@ internal static class RunCommand
     }
 
     private static List<SinkOptions> ApplySinkOptions(
-        IReadOnlyList<SinkOptions> fromScenario, ParseResult parse, Option<string[]> sinks, Option<string?> outputDir,
+        IReadOnlyList<SinkOptions> fromScenario, ParseResult parse, SinkRegistry sinkTypes, Option<string[]> sinks, Option<string?> outputDir,
         Option<string?> outputFormat, Option<string?> format, Option<string?> rotation, Option<string?> compression)
     {
         List<SinkOptions> result = [.. fromScenario];
         if (parse.GetValue(sinks) is { Length: > 0 } types)
         {
-            result = [.. types.Select(t => new SinkOptions { Type = ScenarioOptions.Choice(OptionSpecs.SinkType, t) })];
+            result = [.. types.Select(t => new SinkOptions { Type = ScenarioOptions.Choice(sinkTypes.TypeSpec, t) })];
         }
-        string? dir = parse.GetValue(outputDir);
-        if (dir is not null && OptionSpecs.SinkPath.ParseText(dir, out dir) is { } pathProblem) throw new ConfigException(null, 0, "--output", pathProblem);
-        string? fileFormat = parse.GetValue(outputFormat) is { } ff ? ScenarioOptions.Choice(OptionSpecs.FileFormat, ff) : null;
-        string? consoleFormat = parse.GetValue(format) is { } cf ? ScenarioOptions.Choice(OptionSpecs.ConsoleFormat, cf) : null;
-        TimeSpan? rotate = parse.GetValue(rotation) is { } rt ? ScenarioOptions.ParseDuration(OptionSpecs.Rotation, rt) : null;
-        Compression? compress = parse.GetValue(compression) is { } c
-            ? (Compression)ScenarioOptions.IndexOf(OptionSpecs.Compression, ScenarioOptions.Choice(OptionSpecs.Compression, c))
-            : null;
+        // Each flag is checked by its spec (so it fails like the same key in a file) and lands in the sinks it applies to.
+        var fileSettings = new List<(string Key, string Value)>();
+        var consoleSettings = new List<(string Key, string Value)>();
+        if (parse.GetValue(outputDir) is { } dir)
+        {
+            if (OptionSpecs.SinkPath.ParseText(dir, out dir) is { } problem) throw new ConfigException(null, 0, "--output", problem);
+            fileSettings.Add(("path", Path.GetFullPath(dir)));
+        }
+        if (parse.GetValue(outputFormat) is { } ff) fileSettings.Add(("format", ScenarioOptions.Choice(OptionSpecs.FileFormat, ff)));
+        if (parse.GetValue(rotation) is { } rt) fileSettings.Add(("rotation", DurationParser.Format(ScenarioOptions.ParseDuration(OptionSpecs.Rotation, rt))));
+        if (parse.GetValue(compression) is { } c) fileSettings.Add(("compression", ScenarioOptions.Choice(OptionSpecs.Compression, c)));
+        if (parse.GetValue(format) is { } cf) consoleSettings.Add(("format", ScenarioOptions.Choice(OptionSpecs.ConsoleFormat, cf)));
         return [.. result.Select(o => o.Type switch
         {
-            "file" => o with
-            {
-                Path = dir is null ? o.Path : Path.GetFullPath(dir),
-                Format = fileFormat ?? o.Format,
-                RotateEvery = rotate ?? o.RotateEvery,
-                Compression = compress ?? o.Compression,
-            },
-            "console" => o with { Format = consoleFormat ?? o.Format },
+            "file" => fileSettings.Aggregate(o, (acc, kv) => acc.With(kv.Key, kv.Value)),
+            "console" => consoleSettings.Aggregate(o, (acc, kv) => acc.With(kv.Key, kv.Value)),
             _ => o,
         })];
     }
@@ -128,7 +126,7 @@ internal static class RunCommand
         for (int i = 0; i < scenario.Sinks.Count; i++)
         {
             SinkOptions o = scenario.Sinks[i];
-            if (o.Type == "file" && FileSink.CheckTarget(o.Path) is { } problem)
+            if (o.Type == "file" && FileSink.CheckTarget(o.Setting("path") ?? new FileSinkOptions().Path) is { } problem)
             {
                 string sink = $"sink '{o.Name ?? o.Type}'";
                 throw pathFromFlag

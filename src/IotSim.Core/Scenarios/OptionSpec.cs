@@ -58,6 +58,9 @@ public sealed record OptionSpec
     /// <summary>What a value of a Choice is called in messages ("unknown time mode 'x'").</summary>
     public string Noun { get; init; } = "value";
 
+    /// <summary>Whether a Text value is a file or folder path (resolved against the scenario file's folder when relative).</summary>
+    public bool IsPath { get; init; }
+
     /// <summary>One line of documentation.</summary>
     public required string Description { get; init; }
 
@@ -73,6 +76,25 @@ public sealed record OptionSpec
         OptionKind.Shard => "i/N with 0 <= i < N, e.g. 0/4",
         _ => "text",
     };
+
+    /// <summary>Checks <paramref name="text"/> by this option's kind; null when valid, otherwise the problem.</summary>
+    public string? Check(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return Kind switch
+        {
+            OptionKind.Integer => Min >= 0 && Max > long.MaxValue ? ParseUInt64(text, out _) : ParseInteger(text, out _),
+            OptionKind.Number => ParseNumber(text, out _),
+            OptionKind.Boolean => ParseBoolean(text, out _),
+            OptionKind.Duration => ParseDuration(text, out _),
+            OptionKind.Timestamp => ParseTimestamp(text, out _),
+            OptionKind.Choice => ParseChoice(text, out _),
+            OptionKind.Name => ParseName(text, out _),
+            OptionKind.Size => ParseSize(text, out _),
+            OptionKind.Shard => ParseShard(text, out _),
+            _ => ParseText(text, out _),
+        };
+    }
 
     /// <summary>Parses a whole number within range.</summary>
     public string? ParseInteger(string text, out long value)

@@ -68,7 +68,7 @@ public static class OptionSpecs
     public static readonly OptionSpec SinkName = new() { Key = Sink + "name", Kind = OptionKind.Name, Description = "Sink name in reports and file names." };
     public static readonly OptionSpec ConsoleFormat = new() { Noun = "console format", Key = Sink + "format (console)", Flag = "--format", Kind = OptionKind.Choice, Choices = ["text", "json"], Description = "Console format." };
     public static readonly OptionSpec FileFormat = new() { Noun = "file format", Key = Sink + "format (file)", Flag = "--output-format", Kind = OptionKind.Choice, Choices = ["csv", "jsonl"], Description = "File format." };
-    public static readonly OptionSpec SinkPath = new() { Key = Sink + "path", Flag = "--output", Kind = OptionKind.Text, Description = "Output folder of a file sink." };
+    public static readonly OptionSpec SinkPath = new() { Key = Sink + "path", Flag = "--output", Kind = OptionKind.Text, IsPath = true, Description = "Output folder of a file sink." };
     public static readonly OptionSpec Rotation = new() { Key = Sink + "rotation", Flag = "--rotation", Kind = OptionKind.Duration, MinDuration = TimeSpan.FromSeconds(1), MaxDuration = TimeSpan.FromDays(366), Description = "Start a new file every span of data time." };
     public static readonly OptionSpec MaxBytes = new() { Key = Sink + "max_bytes", Kind = OptionKind.Size, Min = 4096, Max = long.MaxValue, Description = "Start a new file after this many bytes." };
     public static readonly OptionSpec Compression = new() { Noun = "compression", Key = Sink + "compression", Flag = "--compression", Kind = OptionKind.Choice, Choices = ["none", "gzip", "lz4"], Description = "File compression." };

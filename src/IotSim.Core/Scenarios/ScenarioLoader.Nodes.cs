@@ -13,7 +13,7 @@ public static partial class ScenarioLoader
     private readonly record struct Item(string Text, string Path, YamlNode Node);
 
     /// <summary>Walks the YAML nodes of one document; the scalar helpers here turn nodes into typed values or errors.</summary>
-    private sealed partial class Parser(string source, string? baseDirectory)
+    private sealed partial class Parser(string source, string? baseDirectory, Sinks.SinkRegistry sinks)
     {
         private readonly Dictionary<string, KeyOrigin> _origins = new(StringComparer.Ordinal);
 

@@ -1,3 +1,4 @@
+using IotSim.Core.Sinks;
 using YamlDotNet.RepresentationModel;
 
 namespace IotSim.Core.Scenarios;
@@ -22,7 +23,7 @@ public static partial class ScenarioLoader
             }
             if (result.Count == 0)
             {
-                throw Fail(section.Value, section.Path, $"at least one sink is required; sink types: {List(SinkOptions.Types)}");
+                throw Fail(section.Value, section.Path, $"at least one sink is required; sink types: {List(sinks.Types)}");
             }
             return result;
         }
@@ -31,65 +32,57 @@ public static partial class ScenarioLoader
         {
             if (node is not YamlMappingNode map)
             {
-                throw Fail(node, path, $"expected a sink (a mapping with a type: {List(SinkOptions.Types)}), found {Describe(node)}");
+                throw Fail(node, path, $"expected a sink (a mapping with a type: {List(sinks.Types)}), found {Describe(node)}");
             }
             // The type decides which keys are allowed, so it is read before the others.
             if (ValueOf(map, "type") is not { } typeNode)
             {
-                throw Fail(node, path + ".type", $"required key is missing; sink types: {List(SinkOptions.Types)}");
+                throw Fail(node, path + ".type", $"required key is missing; sink types: {List(sinks.Types)}");
             }
             // A plain `type: null` is YAML's null value, but here it can only mean the null sink.
             string type = typeNode is YamlScalarNode { Value: "null" }
                 ? "null"
-                : Choice(typeNode, path + ".type", OptionSpecs.SinkType);
-            string[] allowed = SinkKeysFor(type);
+                : Choice(typeNode, path + ".type", sinks.TypeSpec);
+            ISinkProvider provider = sinks.Get(type);
+            IReadOnlyList<string> allowed = SinkRegistry.KeysOf(provider);
             foreach (KeyValuePair<YamlNode, YamlNode> child in map.Children)
             {
-                if (child.Key is YamlScalarNode { Value: { } key } && !allowed.Contains(key) && IsSinkKey(key))
+                if (child.Key is YamlScalarNode { Value: { } key } && !allowed.Contains(key)
+                    && sinks.Providers.Any(p => SinkRegistry.KeysOf(p).Contains(key)))
                 {
                     throw Fail(child.Key, Join(path, key), $"'{key}' does not apply to a {type} sink; keys for {type}: {List(allowed)}");
                 }
             }
-
-            var sink = new SinkOptions
+            var sink = new SinkOptions { Type = type };
+            var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (Entry e in Entries(node, path, allowed, $"key for a {type} sink"))
             {
-                Type = type,
-                Format = type switch
+                switch (e.Key)
                 {
-                    "console" => OptionSpecs.ConsoleFormat.Choices[0],
-                    "file" => OptionSpecs.FileFormat.Choices[0],
-                    _ => null,
-                },
-            };
-            foreach (Entry e in Entries(node, path, allowed))
-            {
-                sink = e.Key switch
-                {
-                    "type" => sink,
-                    "name" => sink with { Name = Name(e.Value, e.Path, OptionSpecs.SinkName) },
-                    "format" => sink with { Format = Choice(e.Value, e.Path, type == "console" ? OptionSpecs.ConsoleFormat : OptionSpecs.FileFormat) },
-                    "path" => sink with { Path = ResolvePath(NonEmpty(e.Value, e.Path)) },
-                    "rotation" => sink with { RotateEvery = Duration(e.Value, e.Path, OptionSpecs.Rotation) },
-                    "max_bytes" => sink with { RotateBytes = Size(e.Value, e.Path, OptionSpecs.MaxBytes) },
-                    "compression" => sink with { Compression = (Compression)IndexOf(OptionSpecs.Compression.Choices, Choice(e.Value, e.Path, OptionSpecs.Compression)) },
-                    "queue_capacity" => sink with { QueueCapacity = Int32(e.Value, e.Path, OptionSpecs.QueueCapacity) },
-                    "batch_size" => sink with { BatchSize = Int32(e.Value, e.Path, OptionSpecs.SinkBatchSize) },
-                    _ => throw new InvalidOperationException("unhandled key " + e.Key),
-                };
+                    case "type":
+                        break;
+                    case "name":
+                        sink = sink with { Name = Name(e.Value, e.Path, OptionSpecs.SinkName) };
+                        break;
+                    case "queue_capacity":
+                        sink = sink with { QueueCapacity = Int32(e.Value, e.Path, OptionSpecs.QueueCapacity) };
+                        break;
+                    case "batch_size":
+                        sink = sink with { BatchSize = Int32(e.Value, e.Path, OptionSpecs.SinkBatchSize) };
+                        break;
+                    default:
+                        OptionSpec spec = provider.Options.First(s => SinkRegistry.KeyOf(s) == e.Key);
+                        // Numbers and booleans must be plain scalars, as a schema-validating editor would demand.
+                        string text = spec.Kind is OptionKind.Integer or OptionKind.Number or OptionKind.Boolean
+                            ? Plain(e.Value, e.Path, spec.Kind == OptionKind.Boolean ? "true or false" : "a number")
+                            : Scalar(e.Value, e.Path, "a text value").Value!;
+                        if (spec.Check(text) is { } problem) throw Fail(e.Value, e.Path, problem);
+                        settings[e.Key] = spec.IsPath ? ResolvePath(text.Trim()) : text.Trim();
+                        break;
+                }
             }
-            return sink;
+            return sink with { Settings = settings };
         }
 
-        private static int IndexOf(IReadOnlyList<string> list, string value)
-        {
-            for (int i = 0; i < list.Count; i++)
-            {
-                if (list[i] == value) return i;
-            }
-            return -1;
-        }
-
-        private static bool IsSinkKey(string key) =>
-            ConsoleSinkKeys.Contains(key) || FileSinkKeys.Contains(key) || NullSinkKeys.Contains(key);
     }
 }

@@ -25,10 +25,6 @@ public static partial class ScenarioLoader
     internal static readonly string[] OutputKeys = ["shape"];
     internal static readonly string[] AnomaliesKeys = ["enabled", "probability_scale", "types"];
     internal static readonly string[] AnomalyTypeKeys = ["enabled", "weight", "duration"];
-    internal static readonly string[] ConsoleSinkKeys = ["type", "name", "format", "queue_capacity", "batch_size"];
-    internal static readonly string[] FileSinkKeys =
-        ["type", "name", "format", "path", "rotation", "max_bytes", "compression", "queue_capacity", "batch_size"];
-    internal static readonly string[] NullSinkKeys = ["type", "name", "queue_capacity", "batch_size"];
 
     internal static readonly string[] SimdWidths = ["auto", "scalar", "v128", "v256", "v512"];
 
@@ -36,17 +32,11 @@ public static partial class ScenarioLoader
     /// <summary>Names accepted in <c>fleet.industries</c>: <c>all</c>, <c>environmental</c> and the built-in industries.</summary>
     internal static IReadOnlyList<string> IndustryChoices => ["all", SensorCatalog.EnvironmentalProfile, .. SensorCatalog.Industries];
 
-    /// <summary>The keys a sink of <paramref name="type"/> accepts.</summary>
-    internal static string[] SinkKeysFor(string type) => type switch
-    {
-        "console" => ConsoleSinkKeys,
-        "file" => FileSinkKeys,
-        "null" => NullSinkKeys,
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "unknown sink type"),
-    };
-
     /// <summary>Loads and validates a scenario file; relative paths inside it resolve against its folder.</summary>
-    public static Scenario LoadFile(string path)
+    public static Scenario LoadFile(string path) => LoadFile(path, Sinks.SinkRegistry.Default);
+
+    /// <summary>Loads and validates a scenario file whose sinks may be of any type <paramref name="sinks"/> registers.</summary>
+    public static Scenario LoadFile(string path, Sinks.SinkRegistry sinks)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path))
@@ -68,15 +58,20 @@ public static partial class ScenarioLoader
             throw new ConfigException(path, 0, null, "cannot read the scenario file: " + ex.Message);
         }
         string fullPath = Path.GetFullPath(path);
-        return Load(text, path, Path.GetDirectoryName(fullPath)) with { SourcePath = fullPath };
+        return Load(text, path, Path.GetDirectoryName(fullPath), sinks) with { SourcePath = fullPath };
     }
 
     /// <summary>
     /// Loads and validates scenario YAML. <paramref name="sourceName"/> names it in errors (and becomes <see cref="Scenario.SourcePath"/>); relative paths resolve
     /// against <paramref name="baseDirectory"/> (sensor CSV files against the current directory when it is null).
     /// </summary>
-    public static Scenario Load(string yamlText, string sourceName, string? baseDirectory)
+    public static Scenario Load(string yamlText, string sourceName, string? baseDirectory) =>
+        Load(yamlText, sourceName, baseDirectory, Sinks.SinkRegistry.Default);
+
+    /// <summary>Loads and validates scenario YAML whose sinks may be of any type <paramref name="sinks"/> registers.</summary>
+    public static Scenario Load(string yamlText, string sourceName, string? baseDirectory, Sinks.SinkRegistry sinks)
     {
+        ArgumentNullException.ThrowIfNull(sinks);
         ArgumentNullException.ThrowIfNull(yamlText);
         ArgumentNullException.ThrowIfNull(sourceName);
         YamlGuard.Check(yamlText, sourceName);
@@ -102,7 +97,7 @@ public static partial class ScenarioLoader
                 "expected one YAML document, found " + stream.Documents.Count);
         }
         YamlNode? root = stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
-        return new Parser(sourceName, baseDirectory).Parse(root) with { SourcePath = sourceName };
+        return new Parser(sourceName, baseDirectory, sinks).Parse(root) with { SourcePath = sourceName };
     }
 
     private static int ToLine(long line) => (int)Math.Clamp(line, 0, int.MaxValue);

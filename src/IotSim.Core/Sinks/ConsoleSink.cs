@@ -40,7 +40,13 @@ public sealed class ConsoleSink : IReadingSink
 
     private ConsoleSink(Stream? output, string format, OutputShape shape, string name, bool ownsOutput)
     {
-        _format = SinkFactory.ParseFormat("console", format, null);
+        ArgumentNullException.ThrowIfNull(format);
+        _format = format.ToLowerInvariant() switch
+        {
+            "text" => EncodingFormat.Text,
+            "json" => EncodingFormat.JsonLines,
+            _ => throw new ConfigException(null, 0, "format", OptionSpecs.ConsoleFormat.ParseChoice(format, out _)!),
+        };
         _shape = shape;
         _output = output;
         _ownsOutput = ownsOutput;
@@ -48,7 +54,7 @@ public sealed class ConsoleSink : IReadingSink
     }
 
     /// <summary>Formats this sink accepts.</summary>
-    public static IReadOnlyList<string> Formats => SinkFactory.ConsoleFormats;
+    public static IReadOnlyList<string> Formats => OptionSpecs.ConsoleFormat.Choices;
 
     /// <inheritdoc/>
     public string Name { get; }

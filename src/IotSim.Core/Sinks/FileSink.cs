@@ -48,10 +48,15 @@ public sealed partial class FileSink : IReadingSink
 
     /// <summary>A file sink configured by <paramref name="options"/> writing rows of <paramref name="shape"/>.</summary>
     /// <exception cref="ConfigException">The format, rotation or name is invalid.</exception>
-    public FileSink(SinkOptions options, OutputShape shape = OutputShape.Narrow)
+    public FileSink(FileSinkOptions options, OutputShape shape = OutputShape.Narrow)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _format = SinkFactory.ParseFormat("file", options.Format, null);
+        _format = options.Format.ToLowerInvariant() switch
+        {
+            "csv" => EncodingFormat.Csv,
+            "jsonl" => EncodingFormat.JsonLines,
+            _ => throw new ConfigException(null, 0, "format", OptionSpecs.FileFormat.ParseChoice(options.Format, out _)!),
+        };
         _shape = shape;
         _prefix = options.Name ?? "readings";
         if (_prefix.Length == 0 || _prefix.AsSpan().IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)

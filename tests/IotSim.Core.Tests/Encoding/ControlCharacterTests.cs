@@ -45,8 +45,8 @@ public sealed class ControlCharacterTests
         using var dir = new TempDirectory();
         var files = new Dictionary<string, FileSink>
         {
-            ["file-csv"] = new FileSink(new SinkOptions { Type = "file", Name = "file-csv", Format = "csv", Path = Path.Combine(dir.Path, "csv") }, shape),
-            ["file-jsonl"] = new FileSink(new SinkOptions { Type = "file", Name = "file-jsonl", Format = "jsonl", Path = Path.Combine(dir.Path, "jsonl") }, shape),
+            ["file-csv"] = new FileSink(new FileSinkOptions { Name = "file-csv", Format = "csv", Path = Path.Combine(dir.Path, "csv") }, shape),
+            ["file-jsonl"] = new FileSink(new FileSinkOptions { Name = "file-jsonl", Format = "jsonl", Path = Path.Combine(dir.Path, "jsonl") }, shape),
         };
         var consoles = new Dictionary<string, MemoryStream> { ["console-json"] = new(), ["console-text"] = new() };
         var truth = new List<Reading>();

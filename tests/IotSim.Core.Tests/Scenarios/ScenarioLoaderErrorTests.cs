@@ -314,7 +314,7 @@ public sealed class ScenarioLoaderErrorTests
     [Fact]
     public void Load_SinkKeyOfAnotherType_NamesTypeAndItsKeys() =>
         AssertError("sinks:\n  - type: console\n    rotation: 1h\n", 3, "sinks[0].rotation",
-            "'rotation' does not apply to a console sink", "keys for console: type, name, format, queue_capacity, batch_size");
+            "'rotation' does not apply to a console sink", "keys for console: type, name, queue_capacity, batch_size, format");
 
     [Fact]
     public void Load_FormatOnNullSink_NamesTypeAndItsKeys() =>

@@ -1,5 +1,6 @@
 using IotSim.Core.Catalog;
 using IotSim.Core.Scenarios;
+using IotSim.Core.Sinks;
 
 namespace IotSim.Core.Tests.Scenarios;
 
@@ -81,6 +82,10 @@ public sealed class ScenarioLoaderTests
 
         """;
 
+    private static TimeSpan Duration(string? text) => OptionSpecs.Rotation.ParseDuration(text!, out TimeSpan v) is null ? v : throw new FormatException(text);
+
+    private static long Size(string? text) => OptionSpecs.MaxBytes.ParseSize(text!, out long v) is null ? v : throw new FormatException(text);
+
     private static Scenario Load(string yaml, string? baseDirectory = null) => ScenarioLoader.Load(yaml, "test.yaml", baseDirectory);
 
     [Fact]
@@ -143,18 +148,14 @@ public sealed class ScenarioLoaderTests
         Assert.Equal(7, s.Anomalies.Types.Count);
 
         Assert.Equal(3, s.Sinks.Count);
-        Assert.Equal(new SinkOptions { Type = "console", Name = "screen", Format = "json" }, s.Sinks[0]);
-        Assert.Equal(new SinkOptions
-        {
-            Type = "file",
-            Format = "jsonl",
-            Path = Path.Combine(dir.Path, "output"),
-            RotateEvery = TimeSpan.FromHours(1),
-            RotateBytes = 100L << 20,
-            Compression = Compression.Lz4,
-            QueueCapacity = 8,
-            BatchSize = 4096,
-        }, s.Sinks[1]);
+        Assert.Equal(new SinkOptions { Type = "console", Name = "screen" }.With("format", "json"), s.Sinks[0]);
+        SinkOptions file = s.Sinks[1];
+        Assert.Equal(new SinkOptions { Type = "file", QueueCapacity = 8, BatchSize = 4096 }, file with { Settings = new Dictionary<string, string>() });
+        Assert.Equal("jsonl", file.Setting("format"));
+        Assert.Equal(Path.Combine(dir.Path, "output"), file.Setting("path"));
+        Assert.Equal(TimeSpan.FromHours(1), Duration(file.Setting("rotation")));
+        Assert.Equal(100L << 20, Size(file.Setting("max_bytes")));
+        Assert.Equal("lz4", file.Setting("compression"));
         Assert.Equal(new SinkOptions { Type = "null", Name = "discard" }, s.Sinks[2]);
     }
 
@@ -281,17 +282,14 @@ public sealed class ScenarioLoaderTests
     }
 
     [Fact]
-    public void Load_SinkDefaults_DependOnType()
+    public void Load_SinkDefaults_ComeFromTheProviders()
     {
         Scenario s = Load("sinks:\n  - type: console\n  - type: file\n  - { type: \"null\" }\n");
 
-        Assert.Equal("text", s.Sinks[0].Format);
-        Assert.Equal("csv", s.Sinks[1].Format);
-        Assert.Equal("./output", s.Sinks[1].Path);
-        Assert.Null(s.Sinks[1].RotateEvery);
-        Assert.Null(s.Sinks[1].RotateBytes);
-        Assert.Equal(Compression.None, s.Sinks[1].Compression);
-        Assert.Null(s.Sinks[2].Format);
+        Assert.All(s.Sinks, o => Assert.Empty(o.Settings));
+        var file = Assert.IsType<FileSink>(SinkRegistry.Default.Create(s.Sinks[1], new SinkContext(s)));
+        Assert.Equal(Path.GetFullPath("./output"), file.Directory);
+        Assert.IsType<NullSink>(SinkRegistry.Default.Create(s.Sinks[2], new SinkContext(s)));
     }
 
     [Fact]
@@ -305,9 +303,9 @@ public sealed class ScenarioLoaderTests
         Scenario withBase = Load(yaml, baseDir);
         Scenario withoutBase = Load(yaml);
 
-        Assert.Equal(Path.Combine(baseDir, "out", "a"), withBase.Sinks[0].Path);
-        Assert.Equal(absolute, withBase.Sinks[1].Path);
-        Assert.Equal("out/a", withoutBase.Sinks[0].Path);
+        Assert.Equal(Path.Combine(baseDir, "out", "a"), withBase.Sinks[0].Setting("path"));
+        Assert.Equal(absolute, withBase.Sinks[1].Setting("path"));
+        Assert.Equal("out/a", withoutBase.Sinks[0].Setting("path"));
     }
 
     [Theory]
@@ -318,7 +316,7 @@ public sealed class ScenarioLoaderTests
     {
         Scenario s = Load($"sinks:\n  - type: file\n    max_bytes: {value}\n");
 
-        Assert.Equal(expected, s.Sinks[0].RotateBytes);
+        Assert.Equal(expected, Size(s.Sinks[0].Setting("max_bytes")));
     }
 
     [Fact]

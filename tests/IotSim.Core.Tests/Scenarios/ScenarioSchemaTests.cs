@@ -66,9 +66,9 @@ public sealed class ScenarioSchemaTests
         {
             Assert.Equal(Sorted(ScenarioLoader.AnomalyTypeKeys), Keys(At("anomalies", "types", kind)));
         }
-        foreach (string type in SinkOptions.Types)
+        foreach (Core.Sinks.ISinkProvider provider in Core.Sinks.SinkRegistry.Default.Providers)
         {
-            Assert.Equal(Sorted(ScenarioLoader.SinkKeysFor(type)), Keys(Sink(type)));
+            Assert.Equal(Sorted(Core.Sinks.SinkRegistry.KeysOf(provider)), Keys(Sink(provider.Type)));
         }
     }
 

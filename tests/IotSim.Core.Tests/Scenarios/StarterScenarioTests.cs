@@ -20,7 +20,7 @@ public sealed class StarterScenarioTests
         Assert.Equal(TimeSpan.FromHours(1), s.Duration);
         Assert.Equal(new Scenario().BatchSize, s.BatchSize);
         Assert.Equal(Shard.All, s.Shard);
-        Assert.Equal(new SinkOptions { Type = "console", Format = "text" }, Assert.Single(s.Sinks));
+        Assert.Equal(new SinkOptions { Type = "console" }.With("format", "text"), Assert.Single(s.Sinks));
     }
 
     [Fact]
@@ -46,10 +46,10 @@ public sealed class StarterScenarioTests
         Assert.Equal(["duct_pressure", "room_temperature"], s.CustomSensors.Select(c => c.Name));
         Assert.Equal(["console", "file", "null"], s.Sinks.Select(k => k.Type));
         SinkOptions file = s.Sinks[1];
-        Assert.Equal(Path.Combine(dir.Path, "output"), file.Path);
-        Assert.Equal(Compression.Gzip, file.Compression);
-        Assert.Equal(TimeSpan.FromHours(1), file.RotateEvery);
-        Assert.Equal(100L << 20, file.RotateBytes);
+        Assert.Equal(Path.Combine(dir.Path, "output"), file.Setting("path"));
+        Assert.Equal("gzip", file.Setting("compression"));
+        Assert.Equal("1h", file.Setting("rotation"));
+        Assert.Equal("100MB", file.Setting("max_bytes"));
     }
 
     [Fact]

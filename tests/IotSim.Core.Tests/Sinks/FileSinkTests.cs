@@ -13,7 +13,7 @@ namespace IotSim.Core.Tests.Sinks;
 [Collection(SerialTestCollection.Name)]
 public sealed class FileSinkTests
 {
-    private static async Task<(FileSink Sink, RunReport Report)> RunAsync(Scenario scenario, SinkOptions options)
+    private static async Task<(FileSink Sink, RunReport Report)> RunAsync(Scenario scenario, FileSinkOptions options)
     {
         var sink = new FileSink(options, scenario.Shape);
         RunReport report = await new Simulator(scenario).AddSink(sink).RunAsync();
@@ -55,7 +55,7 @@ public sealed class FileSinkTests
     {
         using var dir = new TempDirectory();
         Scenario scenario = EncoderTestKit.Mining(anomalyScale: 200);
-        var (sink, _) = await RunAsync(scenario, new SinkOptions { Type = "file", Path = dir.Path });
+        var (sink, _) = await RunAsync(scenario, new FileSinkOptions { Path = dir.Path });
         EncodedRun expected = await EncoderTestKit.RunAsync(scenario, NarrowEncoder.Csv);
         Assert.Equal(["readings-20260101T000000000Z-0of1-0000.csv"], dir.Files());
         Assert.Equal([Path.Combine(dir.Path, "readings-20260101T000000000Z-0of1-0000.csv")], sink.Files);
@@ -67,7 +67,7 @@ public sealed class FileSinkTests
     {
         using var dir = new TempDirectory();
         Scenario scenario = EncoderTestKit.Mining(devices: 7) with { Shape = OutputShape.Wide, Shard = new Shard(1, 3) };
-        var (sink, _) = await RunAsync(scenario, new SinkOptions { Type = "file", Name = "plant", Format = "jsonl", Path = dir.Path });
+        var (sink, _) = await RunAsync(scenario, new FileSinkOptions { Name = "plant", Format = "jsonl", Path = dir.Path });
         EncodedRun expected = await EncoderTestKit.RunAsync(scenario, WideEncoder.JsonLines);
         Assert.Equal(["plant-20260101T000000000Z-1of3-0000.jsonl"], dir.Files());
         Assert.Equal(expected.Text, Read(sink.Files[0]));
@@ -80,7 +80,7 @@ public sealed class FileSinkTests
         using var dir = new TempDirectory();
         // Starting 3 s after a 5 s boundary: the first file is short, later ones start on multiples of 5 s.
         Scenario scenario = EncoderTestKit.Mining() with { Start = new DateTimeOffset(2026, 3, 1, 12, 0, 3, TimeSpan.Zero), BatchSize = 100 };
-        var (sink, _) = await RunAsync(scenario, new SinkOptions { Type = "file", Path = dir.Path, RotateEvery = TimeSpan.FromSeconds(5) });
+        var (sink, _) = await RunAsync(scenario, new FileSinkOptions { Path = dir.Path, RotateEvery = TimeSpan.FromSeconds(5) });
         EncodedRun expected = await EncoderTestKit.RunAsync(scenario, NarrowEncoder.Csv);
         string[] names =
         [
@@ -109,7 +109,7 @@ public sealed class FileSinkTests
         using var dir = new TempDirectory();
         Scenario scenario = EncoderTestKit.Mining(seconds: 60);
         const long limit = 20_000;
-        var (sink, _) = await RunAsync(scenario, new SinkOptions { Type = "file", Format = "jsonl", Path = dir.Path, RotateBytes = limit });
+        var (sink, _) = await RunAsync(scenario, new FileSinkOptions { Format = "jsonl", Path = dir.Path, RotateBytes = limit });
         EncodedRun expected = await EncoderTestKit.RunAsync(scenario, NarrowEncoder.JsonLines);
         Assert.True(sink.Files.Count >= 5, $"{sink.Files.Count} files");
         Assert.Equal(sink.Files.Count, dir.Files().Length);
@@ -129,7 +129,7 @@ public sealed class FileSinkTests
     {
         using var dir = new TempDirectory();
         Scenario scenario = EncoderTestKit.Mining(seconds: 30, anomalyScale: 200);
-        var options = new SinkOptions { Type = "file", Path = dir.Path, Compression = Compression.Gzip, RotateEvery = TimeSpan.FromSeconds(10) };
+        var options = new FileSinkOptions { Path = dir.Path, Compression = Compression.Gzip, RotateEvery = TimeSpan.FromSeconds(10) };
         var (sink, _) = await RunAsync(scenario, options);
         using var plainDir = new TempDirectory();
         var (plain, _) = await RunAsync(scenario, options with { Path = plainDir.Path, Compression = Compression.None });
@@ -149,7 +149,7 @@ public sealed class FileSinkTests
         using var dir = new TempDirectory();
         Scenario scenario = EncoderTestKit.Mining(devices: 100, seconds: 60) with { Shape = OutputShape.Wide };
         EncodedRun expected = await EncoderTestKit.RunAsync(scenario, WideEncoder.Csv);
-        var options = new SinkOptions { Type = "file", Path = dir.Path, Compression = Compression.Lz4 };
+        var options = new FileSinkOptions { Path = dir.Path, Compression = Compression.Lz4 };
         var (whole, _) = await RunAsync(scenario, options);
         Assert.Equal(Encoding.UTF8.GetBytes(expected.Text), Lz4Decompress(whole.Files.Single()));
 
@@ -166,7 +166,7 @@ public sealed class FileSinkTests
     public async Task NotCompleted_LeavesThePartialFile_AndRenamesNothing()
     {
         using var dir = new TempDirectory();
-        var sink = new FileSink(new SinkOptions { Type = "file", Path = dir.Path, RotateEvery = TimeSpan.FromSeconds(10) });
+        var sink = new FileSink(new FileSinkOptions { Path = dir.Path, RotateEvery = TimeSpan.FromSeconds(10) });
         RunReport report = await new Simulator(EncoderTestKit.Mining(seconds: 25)).AddSink(new FailingCompletion(sink)).RunAsync();
         Assert.False(report.Succeeded);
         // Rotation completed the first two windows; the third was open when the run failed.
@@ -182,7 +182,7 @@ public sealed class FileSinkTests
     {
         using var dir = new TempDirectory();
         Scenario scenario = EncoderTestKit.Mining(devices: 30);
-        var (sink, _) = await RunAsync(scenario, new SinkOptions { Type = "file", Path = dir.Path, BatchSize = 7 });
+        var (sink, _) = await RunAsync(scenario, new FileSinkOptions { Path = dir.Path, BatchSize = 7 });
         EncodedRun expected = await EncoderTestKit.RunAsync(scenario, NarrowEncoder.Csv);
         Assert.Equal(expected.Text, Read(sink.Files.Single()));
     }
@@ -190,10 +190,10 @@ public sealed class FileSinkTests
     [Fact]
     public void Constructor_InvalidOptions_ThrowConfigException()
     {
-        Assert.Contains("csv, jsonl", Assert.Throws<ConfigException>(() => new FileSink(new SinkOptions { Type = "file", Format = "parquet" })).Message);
-        Assert.Throws<ConfigException>(() => new FileSink(new SinkOptions { Type = "file", RotateEvery = TimeSpan.Zero }));
-        Assert.Throws<ConfigException>(() => new FileSink(new SinkOptions { Type = "file", RotateBytes = 0 }));
-        Assert.Throws<ConfigException>(() => new FileSink(new SinkOptions { Type = "file", Name = "a/b" }));
+        Assert.Contains("csv, jsonl", Assert.Throws<ConfigException>(() => new FileSink(new FileSinkOptions { Format = "parquet" })).Message);
+        Assert.Throws<ConfigException>(() => new FileSink(new FileSinkOptions { RotateEvery = TimeSpan.Zero }));
+        Assert.Throws<ConfigException>(() => new FileSink(new FileSinkOptions { RotateBytes = 0 }));
+        Assert.Throws<ConfigException>(() => new FileSink(new FileSinkOptions { Name = "a/b" }));
     }
 
     /// <summary>Passes everything through except completion, which fails as an aborted run would.</summary>
@@ -220,7 +220,7 @@ public sealed class FileSinkTests
     public async Task NotCompleted_DeliveredIsTheRenamedFilesPlusWholeRowsOfThePartialFile()
     {
         using var dir = new TempDirectory();
-        var sink = new FileSink(new SinkOptions { Type = "file", Path = dir.Path, RotateEvery = TimeSpan.FromSeconds(10) });
+        var sink = new FileSink(new FileSinkOptions { Path = dir.Path, RotateEvery = TimeSpan.FromSeconds(10) });
         RunReport report = await new Simulator(EncoderTestKit.Mining(seconds: 25)).AddSink(new FailingCompletion(sink)).RunAsync();
         SinkReport r = report.Sinks[0];
         long rows = dir.Files().Sum(f => DataRows(Path.Combine(dir.Path, f)));
@@ -237,7 +237,7 @@ public sealed class FileSinkTests
         // A folder where the last file's final name should go makes its rename fail at completion.
         string blocked = "readings-20260101T000020000Z-0of1-0002.csv";
         Directory.CreateDirectory(Path.Combine(dir.Path, blocked));
-        var sink = new FileSink(new SinkOptions { Type = "file", Path = dir.Path, RotateEvery = TimeSpan.FromSeconds(10) });
+        var sink = new FileSink(new FileSinkOptions { Path = dir.Path, RotateEvery = TimeSpan.FromSeconds(10) });
         RunReport report = await new Simulator(EncoderTestKit.Mining(seconds: 25)).AddSink(sink).RunAsync();
         SinkReport r = report.Sinks[0];
         Assert.False(report.Succeeded);
@@ -256,7 +256,7 @@ public sealed class FileSinkTests
     {
         using var dir = new TempDirectory();
         string output = Path.Combine(dir.Path, "out");
-        var inner = new FileSink(new SinkOptions { Type = "file", Path = output, RotateEvery = TimeSpan.FromSeconds(10) });
+        var inner = new FileSink(new FileSinkOptions { Path = output, RotateEvery = TimeSpan.FromSeconds(10) });
         int writes = 0;
         var deleting = new DeletingSink(inner, () =>
         {
@@ -275,7 +275,7 @@ public sealed class FileSinkTests
     {
         using var dir = new TempDirectory();
         using var tmpfs = SmallTmpfs.Mount(Path.Combine(dir.Path, "small"), "1m");
-        var sink = new FileSink(new SinkOptions { Type = "file", Path = tmpfs.Path });
+        var sink = new FileSink(new FileSinkOptions { Path = tmpfs.Path });
         Scenario scenario = EncoderTestKit.Mining(seconds: 600, devices: 20) with { BatchSize = 2_000 };
         RunReport report = await new Simulator(scenario).AddSink(sink).RunAsync();
         SinkReport r = report.Sinks[0];
@@ -298,7 +298,7 @@ public sealed class FileSinkTests
         using var dir = new TempDirectory();
         using var stop = new CancellationTokenSource();
         using var abort = new CancellationTokenSource();
-        var inner = new FileSink(new SinkOptions { Type = "file", Path = dir.Path });
+        var inner = new FileSink(new FileSinkOptions { Path = dir.Path });
         int writes = 0;
         var slow = new DeletingSink(inner, () =>
         {

@@ -49,7 +49,7 @@ public sealed class SinkAllocationTests
     {
         using var dir = new TempDirectory();
         ReadingBatch batch = EncoderTestKit.Batch(EncoderTestKit.Mining(), 256);
-        var sink = new FileSink(new SinkOptions { Type = "file", Path = dir.Path });
+        var sink = new FileSink(new FileSinkOptions { Path = dir.Path });
         await sink.OpenAsync(batch.Fleet, CancellationToken.None);
         Assert.Equal(0, AllocatedPerThousandWrites(sink, batch));
         await sink.CompleteAsync(CancellationToken.None);
