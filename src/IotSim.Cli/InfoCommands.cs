@@ -110,7 +110,7 @@ internal static class InfoCommands
         var schema = new Command("schema", "Print the JSON Schema of the scenario format (for editors).");
         schema.SetAction(_ =>
         {
-            output.Write(ScenarioSchema.Text);
+            output.Write(ScenarioSchema.For(sinks));
             return ExitCodes.Ok;
         });
         yield return schema;

@@ -95,6 +95,22 @@ public sealed class SinkRegistryTests
         Assert.Contains("allowed: console, file, null", type.Problem);
     }
 
+    [Fact]
+    public void Schema_IncludesARegisteredProvidersKeysAndLimits()
+    {
+        var registry = SinkRegistry.CreateDefault().Register(new CountingProvider("counting"));
+        using var doc = System.Text.Json.JsonDocument.Parse(ScenarioSchema.For(registry));
+        System.Text.Json.JsonElement defs = doc.RootElement.GetProperty("$defs");
+        System.Text.Json.JsonElement counting = defs.GetProperty("countingSink");
+        Assert.Equal("counting", counting.GetProperty("properties").GetProperty("type").GetProperty("const").GetString());
+        Assert.Equal("#/$defs/duration", counting.GetProperty("properties").GetProperty("every").GetProperty("$ref").GetString());
+        Assert.Equal(1024, counting.GetProperty("properties").GetProperty("queue_capacity").GetProperty("maximum").GetInt32());
+        string[] refs = [.. doc.RootElement.GetProperty("properties").GetProperty("sinks").GetProperty("items").GetProperty("oneOf")
+            .EnumerateArray().Select(e => e.GetProperty("$ref").GetString()!)];
+        Assert.Equal(["#/$defs/consoleSink", "#/$defs/fileSink", "#/$defs/nullSink", "#/$defs/countingSink"], refs);
+        Assert.DoesNotContain("countingSink", ScenarioSchema.Text, StringComparison.Ordinal);
+    }
+
     /// <summary>A sink type defined outside Core, as a target project would.</summary>
     private sealed class CountingProvider(string type, params OptionSpec[] extra) : ISinkProvider
     {
