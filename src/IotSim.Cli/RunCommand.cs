@@ -52,11 +52,12 @@ internal static class RunCommand
             simulator.Build();
             foreach (SinkOptions o in scenario.Sinks)
             {
-                simulator.AddSink(sinkTypes.Create(o, new SinkContext(scenario, consoleStream)), o.QueueCapacity);
+                simulator.AddSink(sinkTypes.Create(o, new SinkContext(scenario, consoleStream)), o);
             }
 
             CancellationToken stop = signals?.Stop ?? cancellationToken;
             CancellationToken abort = signals?.Abort ?? CancellationToken.None;
+            signals?.Arm();
             Task<RunReport> run = simulator.RunAsync(stop, abort);
             if (signals is not null && !await FinishesAfterAbortAsync(run, abort).ConfigureAwait(false))
             {

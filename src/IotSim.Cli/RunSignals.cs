@@ -3,7 +3,8 @@ using System.Runtime.InteropServices;
 namespace IotSim.Cli;
 
 /// <summary>
-/// SIGINT and SIGTERM for a run, registered before anything else so no signal finds the process unprepared. The first
+/// SIGINT and SIGTERM for a run, registered before anything else and armed once the run starts generating (before
+/// that, and in other commands, a signal terminates the process as usual). The first
 /// signal stops generating (queued readings are still delivered); a second one, or <see cref="DrainTimeout"/> after
 /// the first, aborts delivery. The process never dies on the spot: the run ends, prints its summary and exits with
 /// 128 + the signal number.
@@ -16,6 +17,7 @@ internal sealed class RunSignals : IDisposable
     private readonly TextWriter _error;
     private int _count;
     private int _signal;
+    private volatile bool _armed;
 
     public RunSignals(TextWriter error)
     {
@@ -35,8 +37,13 @@ internal sealed class RunSignals : IDisposable
     /// <summary>The exit code of an interrupted run (130 after SIGINT, 143 after SIGTERM), or null when no signal came.</summary>
     public int? ExitCode => Volatile.Read(ref _signal) is var s and > 0 ? 128 + s : null;
 
+    /// <summary>From now on a signal stops the run gracefully; before, it terminates the process as usual.</summary>
+    public void Arm() => _armed = true;
+
     private void Handle(PosixSignalContext context)
     {
+        // Outside a run's generation (loading a scenario, validating, bench) the default termination is right.
+        if (!_armed) return;
         // Keep the process alive: the run ends on its own and prints its summary.
         context.Cancel = true;
         Interlocked.CompareExchange(ref _signal, context.Signal == PosixSignal.SIGINT ? 2 : 15, 0);

@@ -142,6 +142,30 @@ public sealed partial class ProcessFailureTests : IDisposable
     }
 
     [Fact]
+    public async Task ConsoleSink_StdoutAndStderrInOneRegularFile_RowsAndSummaryBothIntact()
+    {
+        string dir = Directory.CreateTempSubdirectory("iotsim-append-").FullName;
+        try
+        {
+            string output = Path.Combine(dir, "out.txt");
+            using CliProcess p = CliProcess.StartShell(
+                $"{{ echo BEFORE; {CliProcess.Quote(CliProcess.Host)} {CliProcess.Quote(CliProcess.Dll)} run --industries environmental -n 2 -d 3s; echo AFTER; }} > {CliProcess.Quote(output)} 2>&1");
+            AssertExit(0, await p.WaitForExitAsync(s_exitTimeout), p);
+            string[] lines = await File.ReadAllLinesAsync(output);
+            Assert.Equal("BEFORE", lines[0]);
+            Assert.Equal("AFTER", lines[^1]);
+            // 2 devices × 5 sensors × 3 ticks, none overwritten by the summary or the echoes.
+            Assert.Equal(30, lines.Count(l => l.Contains("dev-00000", StringComparison.Ordinal)));
+            SinkRow console = SinkRow.Parse(string.Join('\n', lines), "console");
+            Assert.Equal(30, console.Delivered);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
     public async Task ConsoleSink_StdoutIsDevFull_Exit1_NoSpaceLeft()
     {
         using CliProcess p = CliProcess.StartShell($"exec {CliProcess.Quote(CliProcess.Host)} {CliProcess.Quote(CliProcess.Dll)} run --devices 2 -d 10s > /dev/full");

@@ -26,14 +26,11 @@ public static class SensorCsvReader
         {
             throw new ConfigException(path, 0, null, Directory.Exists(path) ? "expected a sensor CSV file, found a folder" : "sensor CSV file not found");
         }
-        if (new FileInfo(path).Length > MaxFileBytes)
-        {
-            throw new ConfigException(path, 0, null, $"the file has {new FileInfo(path).Length:N0} bytes; a sensor CSV file may have at most {MaxFileBytes:N0}");
-        }
         try
         {
-            using var reader = new StreamReader(path, Encoding.UTF8);
-            return Read(reader, path, industry);
+            string text = BoundedText.Read(path, (int)MaxFileBytes)
+                ?? throw new ConfigException(path, 0, null, $"the file has more than {MaxFileBytes:N0} characters; a sensor CSV file may have at most {MaxFileBytes:N0}");
+            return Read(new StringReader(text), path, industry);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

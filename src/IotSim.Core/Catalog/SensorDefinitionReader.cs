@@ -39,8 +39,8 @@ internal static class SensorDefinitionReader
                 : industry,
             Name = name,
             Type = type,
-            // A unit may be empty (dimensionless values, status codes).
-            Unit = (text(OptionSpecs.Unit) ?? throw fail(OptionSpecs.Unit, "a value is required")).Trim(),
+            // A unit may be empty (dimensionless values, status codes), but not long.
+            Unit = Unit(),
             Min = min,
             Max = max,
             Nominal = Number(OptionSpecs.NominalValue)!.Value,
@@ -63,6 +63,12 @@ internal static class SensorDefinitionReader
             throw fail(problem.Spec, problem.Problem);
         }
         return def;
+
+        string Unit()
+        {
+            string unit = (text(OptionSpecs.Unit) ?? throw fail(OptionSpecs.Unit, "a value is required")).Trim();
+            return unit.Length == 0 || OptionSpecs.Unit.ParseText(unit, out _) is not { } problem ? unit : throw fail(OptionSpecs.Unit, problem);
+        }
 
         bool Present(OptionSpec spec) => text(spec) is { } t && t.Trim().Length > 0;
 

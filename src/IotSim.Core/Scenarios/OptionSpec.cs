@@ -58,6 +58,9 @@ public sealed record OptionSpec
     /// <summary>What a value of a Choice is called in messages ("unknown time mode 'x'").</summary>
     public string Noun { get; init; } = "value";
 
+    /// <summary>Longest Text value, in characters.</summary>
+    public int MaxLength { get; init; } = 256;
+
     /// <summary>Whether a Text value is a file or folder path (resolved against the scenario file's folder when relative).</summary>
     public bool IsPath { get; init; }
 
@@ -208,6 +211,7 @@ public sealed record OptionSpec
     public string? ParseText(string text, out string value)
     {
         value = text.Trim();
+        if (value.Length > MaxLength) return $"'{Excerpt.Of(value)}' is too long; allowed: up to {MaxLength} characters";
         return value.Length > 0 ? null : "must not be empty";
     }
 

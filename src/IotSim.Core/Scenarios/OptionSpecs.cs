@@ -50,7 +50,7 @@ public static class OptionSpecs
 
     public static readonly OptionSpec SensorName = new() { Key = Sensor + "name", Column = "name", Kind = OptionKind.Name, Description = "Sensor name." };
     public static readonly OptionSpec SensorType = new() { Noun = "sensor type", Key = Sensor + "sensor_type", Column = "sensor_type", Kind = OptionKind.Choice, Choices = SensorTypes.Names, Description = "What the sensor measures." };
-    public static readonly OptionSpec Unit = new() { Key = Sensor + "unit", Column = "unit", Kind = OptionKind.Text, Description = "Engineering unit." };
+    public static readonly OptionSpec Unit = new() { Key = Sensor + "unit", Column = "unit", Kind = OptionKind.Text, MaxLength = 64, Description = "Engineering unit." };
     public static readonly OptionSpec MinValue = new() { Key = Sensor + "min_value", Column = "min_value", Kind = OptionKind.Number, Min = -MaxSensorMagnitude, Max = MaxSensorMagnitude, Description = "Physical minimum." };
     public static readonly OptionSpec MaxValue = new() { Key = Sensor + "max_value", Column = "max_value", Kind = OptionKind.Number, Min = -MaxSensorMagnitude, Max = MaxSensorMagnitude, Description = "Physical maximum." };
     public static readonly OptionSpec NominalValue = new() { Key = Sensor + "nominal_value", Column = "nominal_value", Kind = OptionKind.Number, Min = -MaxSensorMagnitude, Max = MaxSensorMagnitude, Description = "Steady-state value." };
@@ -68,11 +68,17 @@ public static class OptionSpecs
     public static readonly OptionSpec SinkName = new() { Key = Sink + "name", Kind = OptionKind.Name, Description = "Sink name in reports and file names." };
     public static readonly OptionSpec ConsoleFormat = new() { Noun = "console format", Key = Sink + "format (console)", Flag = "--format", Kind = OptionKind.Choice, Choices = ["text", "json"], Description = "Console format." };
     public static readonly OptionSpec FileFormat = new() { Noun = "file format", Key = Sink + "format (file)", Flag = "--output-format", Kind = OptionKind.Choice, Choices = ["csv", "jsonl"], Description = "File format." };
-    public static readonly OptionSpec SinkPath = new() { Key = Sink + "path", Flag = "--output", Kind = OptionKind.Text, IsPath = true, Description = "Output folder of a file sink." };
+    public static readonly OptionSpec SinkPath = new() { Key = Sink + "path", Flag = "--output", Kind = OptionKind.Text, IsPath = true, MaxLength = 4096, Description = "Output folder of a file sink." };
     public static readonly OptionSpec Rotation = new() { Key = Sink + "rotation", Flag = "--rotation", Kind = OptionKind.Duration, MinDuration = TimeSpan.FromSeconds(1), MaxDuration = TimeSpan.FromDays(366), Description = "Start a new file every span of data time." };
     public static readonly OptionSpec MaxBytes = new() { Key = Sink + "max_bytes", Kind = OptionKind.Size, Min = 4096, Max = long.MaxValue, Description = "Start a new file after this many bytes." };
     public static readonly OptionSpec Compression = new() { Noun = "compression", Key = Sink + "compression", Flag = "--compression", Kind = OptionKind.Choice, Choices = ["none", "gzip", "lz4"], Description = "File compression." };
     public static readonly OptionSpec QueueCapacity = new() { Key = Sink + "queue_capacity", Kind = OptionKind.Integer, Min = 1, Max = 1024, Description = "Batches queued before the generator waits." };
+    public static readonly OptionSpec Backpressure = new() { Key = Sink + "backpressure", Kind = OptionKind.Choice, Noun = "backpressure policy", Choices = ["block", "drop_oldest", "drop_newest"], Description = "When the sink's queue is full: block the generator, or drop the oldest or the newest queued batch (every dropped reading is counted)." };
+    public static readonly OptionSpec Retries = new() { Key = Sink + "retries", Kind = OptionKind.Integer, Min = 0, Max = 100, Description = "Attempts after a failed write before the sink is marked failed (errors that cannot heal are never retried)." };
+    public static readonly OptionSpec RetryDelay = new() { Key = Sink + "retry_delay", Kind = OptionKind.Duration, MinDuration = TimeSpan.Zero, MaxDuration = TimeSpan.FromMinutes(10), Description = "Delay before the first retry; it doubles for each further one." };
+    public static readonly OptionSpec RetryMaxDelay = new() { Key = Sink + "retry_max_delay", Kind = OptionKind.Duration, MinDuration = TimeSpan.Zero, MaxDuration = TimeSpan.FromHours(1), Description = "Longest delay between retries." };
+    public static readonly OptionSpec RetryJitter = new() { Key = Sink + "retry_jitter", Kind = OptionKind.Number, Min = 0, Max = 1, Description = "Random share of each delay taken off, so many sinks do not retry in step." };
+    public static readonly OptionSpec Parallelism = new() { Key = Sink + "parallelism", Kind = OptionKind.Integer, Min = 1, Max = 64, Description = "Concurrent writers, for sink types that support them (ordered sinks take 1)." };
     public static readonly OptionSpec SinkBatchSize = new() { Key = Sink + "batch_size", Kind = OptionKind.Integer, Min = 1, Max = 64 << 20, Description = "Readings per encoded chunk." };
 #pragma warning restore CS1591
 
@@ -84,6 +90,7 @@ public static class OptionSpecs
         CustomIndustry, SensorName, SensorType, Unit, MinValue, MaxValue, NominalValue, NoiseStd, DriftRate,
         AnomalyProbability, AnomalyMagnitude, Cyclic, CyclePeriod, CycleAmplitude, Precision, SensorInterval, SinkType,
         SinkName, ConsoleFormat, FileFormat, SinkPath, Rotation, MaxBytes, Compression, QueueCapacity, SinkBatchSize,
+        Backpressure, Retries, RetryDelay, RetryMaxDelay, RetryJitter, Parallelism,
     ];
 
     private static string[] IndustryChoices() => ["all", SensorCatalog.EnvironmentalProfile, .. SensorCatalog.Industries];

@@ -70,6 +70,29 @@ public static partial class ScenarioLoader
                     case "batch_size":
                         sink = sink with { BatchSize = Int32(e.Value, e.Path, OptionSpecs.SinkBatchSize) };
                         break;
+                    case "backpressure":
+                        sink = sink with { Backpressure = (Backpressure)IndexOf(OptionSpecs.Backpressure.Choices, Choice(e.Value, e.Path, OptionSpecs.Backpressure)) };
+                        break;
+                    case "retries":
+                        sink = sink with { Retries = Int32(e.Value, e.Path, OptionSpecs.Retries) };
+                        break;
+                    case "retry_delay":
+                        sink = sink with { RetryDelay = Duration(e.Value, e.Path, OptionSpecs.RetryDelay) };
+                        break;
+                    case "retry_max_delay":
+                        sink = sink with { RetryMaxDelay = Duration(e.Value, e.Path, OptionSpecs.RetryMaxDelay) };
+                        break;
+                    case "retry_jitter":
+                        sink = sink with { RetryJitter = Number(e.Value, e.Path, OptionSpecs.RetryJitter) };
+                        break;
+                    case "parallelism":
+                        int writers = Int32(e.Value, e.Path, OptionSpecs.Parallelism);
+                        if (writers > 1 && !provider.Capabilities.ParallelWriters)
+                        {
+                            throw Fail(e.Value, e.Path, $"a {type} sink writes in order with one writer; allowed: 1");
+                        }
+                        sink = sink with { Parallelism = writers };
+                        break;
                     default:
                         OptionSpec spec = provider.Options.First(s => SinkRegistry.KeyOf(s) == e.Key);
                         // Numbers and booleans must be plain scalars, as a schema-validating editor would demand.
@@ -82,6 +105,15 @@ public static partial class ScenarioLoader
                 }
             }
             return sink with { Settings = settings };
+        }
+
+        private static int IndexOf(IReadOnlyList<string> list, string value)
+        {
+            for (int i = 0; i < list.Count; i++)
+            {
+                if (list[i] == value) return i;
+            }
+            return -1;
         }
 
     }

@@ -46,12 +46,8 @@ public static partial class ScenarioLoader
         string text;
         try
         {
-            long length = new FileInfo(path).Length;
-            if (length > YamlGuard.MaxChars * 4L)
-            {
-                throw new ConfigException(path, 0, null, $"the file has {length:N0} bytes; a scenario may have at most {YamlGuard.MaxChars:N0} characters");
-            }
-            text = File.ReadAllText(path);
+            text = Util.BoundedText.Read(path, YamlGuard.MaxChars)
+                ?? throw new ConfigException(path, 0, null, $"the file has more than {YamlGuard.MaxChars:N0} characters; a scenario may have at most {YamlGuard.MaxChars:N0}");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -45,8 +45,16 @@ public static class ScenarioSchema
         {
             ["type"] = type,
             ["name"] = Property(OptionSpecs.SinkName, "Display name in reports and file names; must be unique. Default: the type."),
-            ["queue_capacity"] = Property(OptionSpecs.QueueCapacity, "Batches queued for this sink before the generator blocks. Default 4."),
+            ["queue_capacity"] = Property(OptionSpecs.QueueCapacity, "Batches queued for this sink before the backpressure policy applies. Default 4."),
             ["batch_size"] = Property(OptionSpecs.SinkBatchSize, "Readings per encoded chunk. Default: the engine batch."),
+            ["backpressure"] = Property(OptionSpecs.Backpressure, OptionSpecs.Backpressure.Description + " Default block."),
+            ["retries"] = Property(OptionSpecs.Retries, OptionSpecs.Retries.Description + " Default 3."),
+            ["retry_delay"] = Property(OptionSpecs.RetryDelay, OptionSpecs.RetryDelay.Description + " Default 100ms."),
+            ["retry_max_delay"] = Property(OptionSpecs.RetryMaxDelay, OptionSpecs.RetryMaxDelay.Description + " Default 10s."),
+            ["retry_jitter"] = Property(OptionSpecs.RetryJitter, OptionSpecs.RetryJitter.Description + " Default 0.2."),
+            ["parallelism"] = provider.Capabilities.ParallelWriters
+                ? Property(OptionSpecs.Parallelism, OptionSpecs.Parallelism.Description + " Default 1.")
+                : Property(OptionSpecs.Parallelism with { Max = 1 }, "This sink writes in order with one writer."),
         };
         foreach (OptionSpec spec in provider.Options)
         {

@@ -7,7 +7,8 @@ namespace IotSim.Core.Scenarios;
 public sealed record SinkOptions
 {
     /// <summary>The keys every sink accepts; a provider's own keys come on top.</summary>
-    public static readonly string[] CommonKeys = ["type", "name", "queue_capacity", "batch_size"];
+    public static readonly string[] CommonKeys =
+        ["type", "name", "queue_capacity", "batch_size", "backpressure", "retries", "retry_delay", "retry_max_delay", "retry_jitter", "parallelism"];
 
     /// <summary>The built-in sink types (a program may register more: see <c>SinkRegistry</c>).</summary>
     public static readonly IReadOnlyList<string> Types = ["console", "file", "null"];
@@ -24,6 +25,24 @@ public sealed record SinkOptions
     /// <summary>Batches queued for this sink before the generator blocks.</summary>
     public int QueueCapacity { get; init; } = 4;
 
+    /// <summary>What happens when the queue is full.</summary>
+    public Backpressure Backpressure { get; init; } = Backpressure.Block;
+
+    /// <summary>Attempts after a failed write before the sink is marked failed.</summary>
+    public int Retries { get; init; } = 3;
+
+    /// <summary>Delay before the first retry (doubling for each further one).</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Longest delay between retries.</summary>
+    public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Random share (0 to 1) of each retry delay taken off.</summary>
+    public double RetryJitter { get; init; } = 0.2;
+
+    /// <summary>Concurrent writers (sink types that support them).</summary>
+    public int Parallelism { get; init; } = 1;
+
     /// <summary>The sink type's own keys and their values as written (e.g. <c>path</c> → <c>./out</c>).</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
@@ -37,6 +56,8 @@ public sealed record SinkOptions
     /// <inheritdoc/>
     public bool Equals(SinkOptions? other) =>
         other is not null && Type == other.Type && Name == other.Name && BatchSize == other.BatchSize && QueueCapacity == other.QueueCapacity
+        && Backpressure == other.Backpressure && Retries == other.Retries && RetryDelay == other.RetryDelay && RetryMaxDelay == other.RetryMaxDelay
+        && RetryJitter.Equals(other.RetryJitter) && Parallelism == other.Parallelism
         && Settings.Count == other.Settings.Count && Settings.All(kv => other.Settings.TryGetValue(kv.Key, out string? v) && v == kv.Value);
 
     /// <inheritdoc/>

@@ -21,12 +21,16 @@ internal static class YamlGuard
     /// <summary>Most nodes after alias expansion (a scenario with 1,000 custom sensors has about 30,000).</summary>
     public const long MaxNodes = 200_000;
 
+    /// <summary>Most characters of scalar text after alias expansion (an alias of a long text repeats all of it).</summary>
+    public const long MaxExpandedChars = 4L * MaxChars;
+
     private struct Frame
     {
         public bool Mapping;
         public long Children;
         public string? Anchor;
         public long NodesAtStart;
+        public long CharsAtStart;
     }
 
     /// <summary>Throws a <see cref="ConfigException"/> naming the line when a limit is exceeded; YAML syntax errors are left to the loader.</summary>
@@ -38,9 +42,9 @@ internal static class YamlGuard
         }
         var parser = new Parser(new Scanner(new StringReader(text)));
         var stack = new Stack<Frame>();
-        var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
+        var sizes = new Dictionary<string, (long Nodes, long Chars)>(StringComparer.Ordinal);
         var open = new HashSet<string>(StringComparer.Ordinal);
-        long nodes = 0;
+        long nodes = 0, chars = 0;
         try
         {
             while (parser.MoveNext())
@@ -63,19 +67,21 @@ internal static class YamlGuard
                         {
                             throw new ConfigException(source, line, null, $"alias *{Excerpt.Of(name)} refers to a node that contains it (a recursive alias)");
                         }
-                        if (!sizes.TryGetValue(name, out long size))
+                        if (!sizes.TryGetValue(name, out (long Nodes, long Chars) size))
                         {
                             throw new ConfigException(source, line, null, $"alias *{Excerpt.Of(name)} is not defined before this line (define it with &{Excerpt.Of(name)} first)");
                         }
-                        if (isKey && size > 1)
+                        if (isKey && size.Nodes > 1)
                         {
                             throw new ConfigException(source, line, null, $"a key must be a plain word, not an alias to a mapping or list (*{Excerpt.Of(name)})");
                         }
-                        nodes += size;
+                        nodes += size.Nodes;
+                        chars += size.Chars;
                         break;
                     case Scalar scalar:
                         nodes++;
-                        if (!scalar.Anchor.IsEmpty) sizes[scalar.Anchor.Value] = 1;
+                        chars += scalar.Value.Length;
+                        if (!scalar.Anchor.IsEmpty) sizes[scalar.Anchor.Value] = (1, scalar.Value.Length);
                         break;
                     case MappingStart or SequenceStart:
                         if (isKey)
@@ -88,7 +94,7 @@ internal static class YamlGuard
                         }
                         string? anchor = ((NodeEvent)e).Anchor.IsEmpty ? null : ((NodeEvent)e).Anchor.Value;
                         if (anchor is not null) open.Add(anchor);
-                        stack.Push(new Frame { Mapping = e is MappingStart, Anchor = anchor, NodesAtStart = nodes });
+                        stack.Push(new Frame { Mapping = e is MappingStart, Anchor = anchor, NodesAtStart = nodes, CharsAtStart = chars });
                         nodes++;
                         break;
                     case MappingEnd or SequenceEnd:
@@ -96,9 +102,13 @@ internal static class YamlGuard
                         if (done.Anchor is not null)
                         {
                             open.Remove(done.Anchor);
-                            sizes[done.Anchor] = nodes - done.NodesAtStart;
+                            sizes[done.Anchor] = (nodes - done.NodesAtStart, chars - done.CharsAtStart);
                         }
                         break;
+                }
+                if (chars > MaxExpandedChars)
+                {
+                    throw new ConfigException(source, line, null, $"the document expands to more than {MaxExpandedChars:N0} characters of text (aliases counted each time they are used)");
                 }
                 if (nodes > MaxNodes)
                 {

@@ -83,15 +83,18 @@ public sealed class FleetPlan
         }
     }
 
-    /// <summary>Bytes of memory the run needs: channel state, <paramref name="batches"/> pooled batches and a fixed base.</summary>
-    public long RequiredBytes(int batches = 6) =>
-        ChannelCount * SensorState.BytesPerChannel + (long)batches * BatchCapacity * BytesPerBatchSlot + BaseBytes;
+    /// <summary>Pooled batches the scenario's sinks need: each sink's queue and writers, plus one being generated.</summary>
+    public int PoolBatches => Math.Max(2, Scenario.Sinks.Count == 0 ? 0 : Scenario.Sinks.Max(s => s.QueueCapacity + Math.Max(1, s.Parallelism) + 1));
+
+    /// <summary>Bytes of memory the run needs: channel state, the pooled batches (<see cref="PoolBatches"/> unless given) and a fixed base.</summary>
+    public long RequiredBytes(int? batches = null) =>
+        ChannelCount * SensorState.BytesPerChannel + (long)(batches ?? PoolBatches) * BatchCapacity * BytesPerBatchSlot + BaseBytes;
 
     /// <summary>Bytes this process may use: the GC's limit, which follows container limits and <c>DOTNET_GCHeapHardLimit</c>.</summary>
     public static long AvailableBytes => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
 
     /// <summary>Throws a <see cref="ConfigException"/> saying how much memory is needed when it exceeds <paramref name="availableBytes"/>.</summary>
-    public void CheckMemory(long availableBytes, int batches = 6)
+    public void CheckMemory(long availableBytes, int? batches = null)
     {
         long needed = RequiredBytes(batches);
         if (needed > availableBytes)

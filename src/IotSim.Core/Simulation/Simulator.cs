@@ -18,10 +18,10 @@ namespace IotSim.Core.Simulation;
 /// </example>
 public sealed class Simulator
 {
-    private readonly List<(IReadingSink Sink, int QueueCapacity)> _sinks = [];
+    private readonly List<(IReadingSink Sink, SinkOptions Options)> _sinks = [];
     private volatile List<SinkRunner>? _runners;
 
-    /// <summary>Creates a simulator for <paramref name="scenario"/>; sinks are added with <see cref="AddSink"/>.</summary>
+    /// <summary>Creates a simulator for <paramref name="scenario"/>; sinks are added with <see cref="AddSink(IReadingSink, SinkOptions)"/>.</summary>
     public Simulator(Scenario scenario)
     {
         Scenario = scenario ?? throw new ArgumentNullException(nameof(scenario));
@@ -34,10 +34,18 @@ public sealed class Simulator
     public Fleet? Fleet { get; private set; }
 
     /// <summary>Adds a sink with a queue of <paramref name="queueCapacity"/> batches.</summary>
-    public Simulator AddSink(IReadingSink sink, int queueCapacity = 4)
+    public Simulator AddSink(IReadingSink sink, int queueCapacity = 4) =>
+        AddSink(sink, new SinkOptions { Type = "api", QueueCapacity = queueCapacity });
+
+    /// <summary>
+    /// Adds a sink run with the flow control of <paramref name="options"/> (its type, name and settings are not used
+    /// here): queue capacity, backpressure policy, retries and parallel writers.
+    /// </summary>
+    public Simulator AddSink(IReadingSink sink, SinkOptions options)
     {
         ArgumentNullException.ThrowIfNull(sink);
-        _sinks.Add((sink, queueCapacity));
+        ArgumentNullException.ThrowIfNull(options);
+        _sinks.Add((sink, options));
         return this;
     }
 
@@ -80,12 +88,15 @@ public sealed class Simulator
         int capacity = fleet.BatchCapacity;
         var runners = new List<SinkRunner>(_sinks.Count);
         int poolSize = 2;
-        foreach (var (sink, queue) in _sinks)
+        foreach (var (sink, options) in _sinks)
         {
-            runners.Add(new SinkRunner(sink, queue));
-            poolSize = Math.Max(poolSize, queue + 2);
+            runners.Add(new SinkRunner(sink, options));
+            // Every queued batch, one being written per writer, and one being generated.
+            poolSize = Math.Max(poolSize, options.QueueCapacity + Math.Max(1, options.Parallelism) + 1);
         }
         _runners = runners;
+        // The sinks added through the API may queue more batches than the scenario's sinks the plan was checked with.
+        fleet.Plan.CheckMemory(FleetPlan.AvailableBytes, poolSize);
         var pool = new ReadingBatchPool(fleet, poolSize, capacity);
         var clock = Stopwatch.StartNew();
         long generated = 0, omitted = 0, sequence = 0;
@@ -133,7 +144,12 @@ public sealed class Simulator
                     }
                     catch (OperationCanceledException)
                     {
-                        for (int k = i; k < runners.Count; k++) batch.Release();
+                        // Generated but never queued for these sinks: counted as failed there, so every column adds up.
+                        for (int k = i; k < runners.Count; k++)
+                        {
+                            runners[k].Abandon(batch, alreadyCounted: k == i);
+                            batch.Release();
+                        }
                         stoppedEarly = true;
                         break;
                     }
@@ -142,21 +158,8 @@ public sealed class Simulator
         }
         finally
         {
-            foreach (SinkRunner runner in opened)
-            {
-                await runner.CompleteAsync().ConfigureAwait(false);
-            }
-            for (int i = 0; i < _sinks.Count; i++)
-            {
-                try
-                {
-                    await _sinks[i].Sink.DisposeAsync().ConfigureAwait(false);
-                }
-                catch (Exception ex)
-                {
-                    runners[i].RecordError($"{_sinks[i].Sink.Name}: closing failed: {ex.Message}");
-                }
-            }
+            // All at once: a sink stuck in a write must not keep the healthy ones from completing their files.
+            await Task.WhenAll(runners.Select(r => FinishAsync(r, opened.Contains(r)))).ConfigureAwait(false);
             runners.ForEach(r => r.Finish());
             // Unregister first: a late abort must not reach a disposed runner.
             onAbort.Dispose();
@@ -171,6 +174,22 @@ public sealed class Simulator
             WidthAccelerated = Kernels.SensorKernel.IsSupported(computer.Width),
             Interrupted = stoppedEarly || (stop.IsCancellationRequested && !planner.Finished),
         };
+    }
+
+    private static async Task FinishAsync(SinkRunner runner, bool opened)
+    {
+        if (opened)
+        {
+            await runner.CompleteAsync().ConfigureAwait(false);
+        }
+        try
+        {
+            await runner.Sink.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            runner.RecordError($"{runner.Sink.Name}: closing failed: {ex.Message}");
+        }
     }
 
     /// <summary>

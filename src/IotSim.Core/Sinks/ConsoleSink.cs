@@ -78,11 +78,17 @@ public sealed class ConsoleSink : IReadingSink
     }
 
     // Console.OpenStandardOutput ignores a closed pipe (EPIPE) on Unix, so `iotsim run | head -1` would never notice;
-    // a FileStream on descriptor 1 reports it, and the runner then stops this sink as failed.
-    private static Stream OpenStandardOutput() =>
-        OperatingSystem.IsWindows()
-            ? Console.OpenStandardOutput()
-            : new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, 1);
+    // a FileStream on descriptor 1 reports it, and the runner then stops this sink as failed. Only for pipes and
+    // terminals: on a regular file a FileStream writes at its own offset (pwrite), so text others write to the same
+    // file (the summary, a shell's echo) would overwrite rows; there the console stream, which appends, is right.
+    private static Stream OpenStandardOutput()
+    {
+        if (OperatingSystem.IsWindows()) return Console.OpenStandardOutput();
+        var descriptor = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, 1);
+        if (!descriptor.CanSeek) return descriptor;
+        descriptor.Dispose();
+        return Console.OpenStandardOutput();
+    }
 
     /// <inheritdoc/>
     public ValueTask WriteAsync(ReadingBatch batch, CancellationToken cancellationToken)

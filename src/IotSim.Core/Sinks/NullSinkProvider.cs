@@ -11,7 +11,7 @@ internal sealed class NullSinkProvider : ISinkProvider
 
     public IReadOnlyList<OptionSpec> Options { get; } = [];
 
-    public SinkCapabilities Capabilities { get; } = new(Ordered: false, ParallelWriters: false, []);
+    public SinkCapabilities Capabilities { get; } = new(Ordered: false, ParallelWriters: true, []);
 
     public IReadingSink Create(SinkOptions options, SinkContext context) => new NullSink(options.Name ?? Type);
 }

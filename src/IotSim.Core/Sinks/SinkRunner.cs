@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using IotSim.Core.Scenarios;
 using IotSim.Core.Simulation;
 
 namespace IotSim.Core.Sinks;
@@ -16,6 +17,10 @@ internal sealed class SinkRunner : IDisposable
     private readonly Channel<ReadingBatch> _queue;
     private readonly int _retries;
     private readonly TimeSpan _retryDelay;
+    private readonly TimeSpan _retryMaxDelay;
+    private readonly double _retryJitter;
+    private readonly int _parallelism;
+    private long _dropped;
     private readonly CancellationTokenSource _abort = new();
     private long _generated;
     private long _written;
@@ -28,16 +33,35 @@ internal sealed class SinkRunner : IDisposable
     private Task? _task;
 
     public SinkRunner(IReadingSink sink, int queueCapacity, int retries = 3, TimeSpan? retryDelay = null)
+        : this(sink, new SinkOptions { Type = "api", QueueCapacity = queueCapacity, Retries = retries, RetryDelay = retryDelay ?? TimeSpan.FromMilliseconds(100), RetryJitter = 0 })
+    {
+    }
+
+    public SinkRunner(IReadingSink sink, SinkOptions options)
     {
         Sink = sink;
-        _queue = Channel.CreateBounded<ReadingBatch>(new BoundedChannelOptions(Math.Max(1, queueCapacity))
+        _parallelism = Math.Max(1, options.Parallelism);
+        var queue = new BoundedChannelOptions(Math.Max(1, options.QueueCapacity))
         {
-            SingleReader = true,
+            SingleReader = _parallelism == 1,
             SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait,
+            FullMode = options.Backpressure switch
+            {
+                Backpressure.DropOldest => BoundedChannelFullMode.DropOldest,
+                Backpressure.DropNewest => BoundedChannelFullMode.DropWrite,
+                _ => BoundedChannelFullMode.Wait,
+            },
+        };
+        // A dropped batch is counted whole and its reference given back, so the pool never runs dry.
+        _queue = Channel.CreateBounded<ReadingBatch>(queue, batch =>
+        {
+            Interlocked.Add(ref _dropped, batch.Readings);
+            batch.Release();
         });
-        _retries = retries;
-        _retryDelay = retryDelay ?? TimeSpan.FromMilliseconds(100);
+        _retries = options.Retries;
+        _retryDelay = options.RetryDelay;
+        _retryMaxDelay = options.RetryMaxDelay < options.RetryDelay ? options.RetryDelay : options.RetryMaxDelay;
+        _retryJitter = options.RetryJitter;
     }
 
     public IReadingSink Sink { get; }
@@ -64,9 +88,10 @@ internal sealed class SinkRunner : IDisposable
     public SinkReport Report()
     {
         long generated = Interlocked.Read(ref _generated);
-        long delivered = Math.Min(Delivered, generated);
-        long failed = _finished ? generated - delivered : Math.Min(Interlocked.Read(ref _failed), generated - delivered);
-        return new SinkReport(Sink.Name, generated, delivered, 0, failed, Error) { Location = SafeLocation() };
+        long dropped = Interlocked.Read(ref _dropped);
+        long delivered = Math.Min(Delivered, generated - dropped);
+        long failed = _finished ? generated - dropped - delivered : Math.Min(Interlocked.Read(ref _failed), generated - dropped - delivered);
+        return new SinkReport(Sink.Name, generated, delivered, dropped, failed, Error) { Location = SafeLocation() };
     }
 
     private string? SafeLocation()
@@ -85,14 +110,25 @@ internal sealed class SinkRunner : IDisposable
     {
         await Sink.OpenAsync(fleet, cancellationToken).ConfigureAwait(false);
         // Stopping a run (Ctrl-C) stops the generator only: batches already queued are still delivered until Abort.
-        _task = Task.Run(ConsumeAsync, CancellationToken.None);
+        _task = _parallelism == 1
+            ? Task.Run(ConsumeAsync, CancellationToken.None)
+            : Task.WhenAll(Enumerable.Range(0, _parallelism).Select(_ => Task.Run(ConsumeAsync, CancellationToken.None)));
     }
 
     /// <summary>Queues a batch (the caller has already counted this runner's reference). Waits while the queue is full.</summary>
     public async ValueTask EnqueueAsync(ReadingBatch batch, CancellationToken cancellationToken)
     {
-        await _queue.Writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+        // Counted first: with a drop policy the batch may be dropped (and counted as dropped) inside the write.
         Interlocked.Add(ref _generated, batch.Readings);
+        await _queue.Writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Counts a generated batch that an abort kept from being queued as failed (and as generated unless <see cref="EnqueueAsync"/> already did).</summary>
+    public void Abandon(ReadingBatch batch, bool alreadyCounted)
+    {
+        if (!alreadyCounted) Interlocked.Add(ref _generated, batch.Readings);
+        Interlocked.Add(ref _failed, batch.Readings);
+        RecordError($"{Sink.Name}: interrupted before every queued reading was delivered");
     }
 
     /// <summary>Stops delivering: the write in progress is asked to stop and queued batches are counted as failed.</summary>
@@ -196,13 +232,15 @@ internal sealed class SinkRunner : IDisposable
                 Interlocked.Increment(ref _retriesUsed);
                 try
                 {
-                    await Task.Delay(delay, _abort.Token).ConfigureAwait(false);
+                    // Jitter only spreads retries in time; it never changes what is written.
+                    TimeSpan wait = delay * (1 - (_retryJitter * Random.Shared.NextDouble()));
+                    await Task.Delay(wait, _abort.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
                     // Aborted while waiting: the next attempt sees the abort and gives up.
                 }
-                delay *= 2;
+                delay = delay * 2 < _retryMaxDelay ? delay * 2 : _retryMaxDelay;
             }
         }
     }

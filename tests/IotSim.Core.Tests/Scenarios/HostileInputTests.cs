@@ -59,6 +59,29 @@ public sealed class HostileInputTests
     }
 
     [Fact]
+    public void EndlessFile_LikeADevice_IsCutAtTheLimit_NotReadWhole()
+    {
+        ConfigException scenario = Assert.Throws<ConfigException>(() => ScenarioLoader.LoadFile("/dev/zero"));
+        Assert.Contains("more than", scenario.Problem);
+        ConfigException csv = Assert.Throws<ConfigException>(() => SensorCsvReader.ReadFile("/dev/zero", "custom"));
+        Assert.Contains("more than", csv.Problem);
+    }
+
+    [Fact]
+    public void LongTextRepeatedByAliases_IsRejected_AndAUnitHasALengthLimit()
+    {
+        string unit = new('u', 300_000);
+        var yaml = new StringBuilder($"base: &u {unit}\n");
+        for (int i = 0; i < 20; i++) yaml.Append($"k{i}: *u\n");
+        Assert.Contains("characters of text", Load(yaml.ToString()).Problem);
+
+        string csv = $"name,sensor_type,unit,min_value,max_value,nominal_value\ns,flow,{new string('u', 65)},0,1,0.5\n";
+        ConfigException ex = Assert.Throws<ConfigException>(() => SensorCsvReader.Read(new StringReader(csv), "x.csv", "custom"));
+        Assert.Equal("unit", ex.Key);
+        Assert.Contains("up to 64 characters", ex.Problem);
+    }
+
+    [Fact]
     public void BinaryCsvHeader_IsQuotedAsAShortPrintableExcerpt()
     {
         byte[] junk = [.. Enumerable.Range(0, 256).SelectMany(_ => Enumerable.Range(1, 255).Select(b => (byte)b)).Where(b => b is not (10 or 13 or 44)), (byte)'\n'];

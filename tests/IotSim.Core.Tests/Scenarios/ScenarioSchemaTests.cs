@@ -136,7 +136,8 @@ public sealed class ScenarioSchemaTests
         if (key.StartsWith("sinks[].", StringComparison.Ordinal))
         {
             string name = key["sinks[].".Length..];
-            string type = name.EndsWith("(console)", StringComparison.Ordinal) ? "console" : name.EndsWith("(file)", StringComparison.Ordinal) ? "file" : "file";
+            // Parallel writers are allowed only where a sink type supports them (the null sink does).
+            string type = name.EndsWith("(console)", StringComparison.Ordinal) ? "console" : name == "parallelism" ? "null" : "file";
             return Sink(type).GetProperty("properties").GetProperty(name.Split(' ')[0]);
         }
         return At(key.Split('.'));

@@ -108,6 +108,59 @@ public sealed class AccountingTests
     }
 
     [Fact]
+    public async Task Run_AbortWhileQueueing_EverySinkCountsEveryGeneratedReading()
+    {
+        using var stop = new CancellationTokenSource();
+        using var abort = new CancellationTokenSource();
+        int writes = 0;
+        var slow = new CallbackSink(async (_, _) =>
+        {
+            if (Interlocked.Increment(ref writes) == 2)
+            {
+                await stop.CancelAsync();
+                await abort.CancelAsync();
+            }
+            await Task.Delay(20, CancellationToken.None);
+        }, "slow");
+        var fast = new NullSink("fast");
+        RunReport report = await new Simulator(s_scenario with { Duration = TimeSpan.FromHours(1) })
+            .AddSink(fast, queueCapacity: 1).AddSink(slow, queueCapacity: 1).RunAsync(stop.Token, abort.Token);
+        Assert.All(report.Sinks, r =>
+        {
+            Assert.Equal(report.Generated, r.Generated);
+            Assert.Equal(r.Generated, r.Delivered + r.Dropped + r.Failed);
+        });
+    }
+
+    [Fact]
+    public async Task Run_AbortWithASinkStuckInAWrite_TheOtherSinksStillComplete()
+    {
+        using var dir = new TempDirectory();
+        using var stop = new CancellationTokenSource();
+        using var abort = new CancellationTokenSource();
+        bool fileCompletedWhileStuck = false;
+        int writes = 0;
+        var stuck = new CallbackSink(async (_, _) =>
+        {
+            if (Interlocked.Increment(ref writes) != 2) return;
+            await stop.CancelAsync();
+            await abort.CancelAsync();
+            // Ignores cancellation, like a write blocked on a pipe; meanwhile the file sink must complete.
+            for (int i = 0; i < 300 && !fileCompletedWhileStuck; i++)
+            {
+                fileCompletedWhileStuck = Directory.GetFiles(dir.Path, "*.csv").Length == 1;
+                Thread.Sleep(10);
+            }
+        }, "stuck");
+        var file = new FileSink(new FileSinkOptions { Path = dir.Path });
+        RunReport report = await new Simulator(s_scenario with { Duration = TimeSpan.FromHours(1) })
+            .AddSink(stuck).AddSink(file).RunAsync(stop.Token, abort.Token);
+        Assert.True(fileCompletedWhileStuck, "the file sink waited for the stuck sink before completing");
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.partial"));
+        Assert.Equal(report.Sinks[1].Delivered, File.ReadLines(Directory.GetFiles(dir.Path).Single()).LongCount() - 1);
+    }
+
+    [Fact]
     public async Task Run_RealtimeStartMonthsAhead_WaitsWithoutError_AndStopsOnCancel()
     {
         var scenario = new Scenario

@@ -56,7 +56,7 @@ public sealed class SinkRegistryTests
         Assert.Equal(["text", "json"], s_builtIn.Get("console").Capabilities.Formats);
         Assert.Equal(["csv", "jsonl"], s_builtIn.Get("file").Capabilities.Formats);
         Assert.Empty(s_builtIn.Get("null").Capabilities.Formats);
-        Assert.Equal(["type", "name", "queue_capacity", "batch_size", "format", "path", "rotation", "max_bytes", "compression"], SinkRegistry.KeysOf(s_builtIn.Get("file")));
+        Assert.Equal([.. SinkOptions.CommonKeys, "format", "path", "rotation", "max_bytes", "compression"], SinkRegistry.KeysOf(s_builtIn.Get("file")));
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public sealed class SinkRegistryTests
         Assert.Equal(3, unknown.Line);
         Assert.Equal("sinks[0].evry", unknown.Key);
         Assert.Contains("did you mean 'every'", unknown.Problem);
-        Assert.Contains("type, name, queue_capacity, batch_size, every", unknown.Problem);
+        Assert.Contains("parallelism, every", unknown.Problem);
 
         ConfigException wrong = Assert.Throws<ConfigException>(() =>
             ScenarioLoader.Load("sinks:\n  - type: counting\n    every: soon\n", "s.yaml", null, registry));

@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+using IotSim.Core.Scenarios;
+using IotSim.Core.Simulation;
+using IotSim.Core.Sinks;
+
+namespace IotSim.Core.Tests.Simulation;
+
+/// <summary>Per-sink backpressure, retries and parallel writers, with a deliberately slow sink.</summary>
+public sealed class FlowControlTests
+{
+    private const int Capacity = 3;
+
+    private static readonly Scenario s_scenario = new()
+    {
+        Industries = ["mining"],
+        Devices = 10,
+        Interval = TimeSpan.FromSeconds(1),
+        Duration = TimeSpan.FromMinutes(10),
+        BatchSize = 1_000,
+    };
+
+    private static async Task<(SinkReport Report, List<long> Seen, long Batches)> RunSlowAsync(Backpressure policy)
+    {
+        var seen = new List<long>();
+        var slow = new CallbackSink(async (batch, _) =>
+        {
+            seen.Add(batch.Sequence);
+            await Task.Delay(5, CancellationToken.None);
+        });
+        long batches = 0;
+        var counter = new CallbackSink((batch, _) =>
+        {
+            batches = Math.Max(batches, batch.Sequence + 1);
+            return ValueTask.CompletedTask;
+        }, "counter");
+        RunReport report = await new Simulator(s_scenario)
+            .AddSink(slow, new SinkOptions { Type = "api", QueueCapacity = Capacity, Backpressure = policy })
+            .AddSink(counter, new SinkOptions { Type = "api", QueueCapacity = 64 })
+            .RunAsync();
+        return (report.Sinks[0], seen, batches);
+    }
+
+    [Fact]
+    public async Task Block_DropsNothing()
+    {
+        var (r, seen, batches) = await RunSlowAsync(Backpressure.Block);
+        Assert.Equal(0, r.Dropped);
+        Assert.Equal(r.Generated, r.Delivered);
+        Assert.Equal(batches, seen.Count);
+    }
+
+    [Fact]
+    public async Task DropNewest_KeepsTheFirstBatches_AndCountsEveryDroppedReading()
+    {
+        var (r, seen, batches) = await RunSlowAsync(Backpressure.DropNewest);
+        Assert.True(r.Dropped > 0, "a 5 ms sink behind a fast generator must drop");
+        Assert.Equal(r.Generated, r.Delivered + r.Dropped);
+        Assert.Equal(0, r.Failed);
+        // The batches that first filled the queue are never the ones dropped.
+        Assert.Equal(Enumerable.Range(0, Capacity).Select(i => (long)i), seen.Take(Capacity));
+        Assert.True(seen.Count < batches);
+    }
+
+    [Fact]
+    public async Task DropOldest_KeepsTheNewestBatches_AndCountsEveryDroppedReading()
+    {
+        var (r, seen, batches) = await RunSlowAsync(Backpressure.DropOldest);
+        Assert.True(r.Dropped > 0, "a 5 ms sink behind a fast generator must drop");
+        Assert.Equal(r.Generated, r.Delivered + r.Dropped);
+        // What was queued at the end is the newest, and all of it is delivered.
+        Assert.Equal(Enumerable.Range((int)batches - Capacity, Capacity).Select(i => (long)i), seen.TakeLast(Capacity));
+        Assert.True(seen.Count < batches);
+    }
+
+    [Fact]
+    public async Task Retries_ThenFailure_ExactAttemptsAndFailedCount()
+    {
+        int attempts = 0;
+        var broken = new CallbackSink((_, _) =>
+        {
+            Interlocked.Increment(ref attempts);
+            throw new IOException("connection reset");
+        });
+        RunReport report = await new Simulator(s_scenario)
+            .AddSink(broken, new SinkOptions { Type = "api", Retries = 2, RetryDelay = TimeSpan.FromMilliseconds(1), RetryMaxDelay = TimeSpan.FromMilliseconds(2) })
+            .RunAsync();
+        SinkReport r = report.Sinks[0];
+        Assert.Equal(3, attempts);
+        Assert.Equal(0, r.Delivered);
+        Assert.Equal(r.Generated, r.Failed);
+        Assert.Contains("3 attempts", r.Error);
+    }
+
+    [Fact]
+    public async Task ParallelWriters_DeliverEveryBatchExactlyOnce()
+    {
+        var seen = new ConcurrentDictionary<long, int>();
+        long readings = 0;
+        var sink = new CallbackSink(async (batch, _) =>
+        {
+            seen.AddOrUpdate(batch.Sequence, 1, (_, n) => n + 1);
+            Interlocked.Add(ref readings, batch.Readings);
+            await Task.Yield();
+        });
+        RunReport report = await new Simulator(s_scenario)
+            .AddSink(sink, new SinkOptions { Type = "api", Parallelism = 4, QueueCapacity = 8 })
+            .RunAsync();
+        SinkReport r = report.Sinks[0];
+        Assert.All(seen.Values, n => Assert.Equal(1, n));
+        Assert.Equal(Enumerable.Range(0, seen.Count).Select(i => (long)i), seen.Keys.Order());
+        Assert.Equal(report.Generated, readings);
+        Assert.Equal(r.Generated, r.Delivered);
+    }
+
+    [Fact]
+    public void Loader_ParallelismOnAnOrderedSink_IsRefusedAtItsLine()
+    {
+        ConfigException ex = Assert.Throws<ConfigException>(() =>
+            ScenarioLoader.Load("sinks:\n  - type: file\n    parallelism: 4\n", "p.yaml", null));
+        Assert.Equal(3, ex.Line);
+        Assert.Contains("one writer", ex.Problem);
+        Scenario ok = ScenarioLoader.Load("sinks:\n  - type: null\n    parallelism: 4\n    backpressure: drop_oldest\n    retries: 0\n", "p.yaml", null);
+        Assert.Equal(4, ok.Sinks[0].Parallelism);
+        Assert.Equal(Backpressure.DropOldest, ok.Sinks[0].Backpressure);
+        Assert.Equal(0, ok.Sinks[0].Retries);
+    }
+}
