@@ -10,7 +10,20 @@ internal static class ReportPrinter
     {
         w.WriteLine();
         w.WriteLine($"IotSim run{(report.Interrupted ? " (interrupted)" : "")}: {report.Generated:N0} readings from {report.Channels:N0} channels in {report.Wall.TotalSeconds:F3} s = {report.ReadingsPerSecond:N0} readings/s ({report.Width}{(report.WidthAccelerated ? "" : " emulated in software: not accelerated here")}, {report.Threads} threads); setup {report.Setup.TotalSeconds:F3} s, total {(report.Setup + report.Wall).TotalSeconds:F3} s; {report.Omitted:N0} omitted by missing-data anomalies");
+        if (report.RateTarget is { } target)
+        {
+            // Whole seconds only: the last, partial second would understate the rate.
+            long[] full = [.. report.AchievedPerSecond.Take(Math.Max(1, report.AchievedPerSecond.Count - 1))];
+            string achieved = full.Length == 0 ? "-" : $"median {Median(full):N0}, min {full.Min():N0}, max {full.Max():N0} readings/s";
+            w.WriteLine($"rate: target {target}; achieved per second: {achieved}; {(report.Lag > 0 ? $"BEHIND the target by {report.Lag:N0} readings (the sinks could not keep up)" : "on schedule")}");
+        }
         Table(report.Sinks, w);
+    }
+
+    private static long Median(long[] values)
+    {
+        long[] sorted = [.. values.Order()];
+        return sorted[sorted.Length / 2];
     }
 
     /// <summary>The summary of a run abandoned while a write would not stop: readings not confirmed count as failed.</summary>

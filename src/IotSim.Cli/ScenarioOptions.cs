@@ -19,6 +19,8 @@ internal sealed class ScenarioOptions
     public Option<string?> Duration { get; } = Make(OptionSpecs.Duration, "-d");
     public Option<string?> End { get; } = Make(OptionSpecs.End);
     public Option<string?> Mode { get; } = Make(OptionSpecs.Mode);
+    public Option<string?> Rate { get; } = Make(OptionSpecs.Rate, description: "Rate mode: a constant target in readings per second (profiles: in the scenario file).");
+    public Option<string?> Speed { get; } = Make(OptionSpecs.Speed);
     public Option<string?> Threads { get; } = Make(OptionSpecs.Threads);
     public Option<string?> BatchSize { get; } = Make(OptionSpecs.BatchSize);
     public Option<string?> Simd { get; } = Make(OptionSpecs.Simd);
@@ -26,7 +28,7 @@ internal sealed class ScenarioOptions
     public Option<string?> Shape { get; } = Make(OptionSpecs.Shape);
 
     public IEnumerable<Option> All =>
-        [Seed, Industries, Devices, Interval, Start, Duration, End, Mode, Threads, BatchSize, Simd, Shard, Shape];
+        [Seed, Industries, Devices, Interval, Start, Duration, End, Mode, Rate, Speed, Threads, BatchSize, Simd, Shard, Shape];
 
     /// <summary>A text option for <paramref name="spec"/>'s flag, described with its allowed values.</summary>
     public static Option<string?> Make(OptionSpec spec, string? alias = null, string? description = null)
@@ -59,7 +61,20 @@ internal sealed class ScenarioOptions
             if (p.GetValue(Duration) is not null) throw new ConfigException(null, 0, "--end", "give either --duration or --end, not both");
             s = Set(s, OptionSpecs.End) with { End = Timestamp(OptionSpecs.End, end), Duration = null };
         }
-        if (p.GetValue(Mode) is { } mode) s = Set(s, OptionSpecs.Mode) with { Mode = Choice(OptionSpecs.Mode, mode) == "realtime" ? TimeMode.Realtime : TimeMode.Backfill };
+        if (p.GetValue(Mode) is { } mode)
+        {
+            s = Set(s, OptionSpecs.Mode) with
+            {
+                Mode = Choice(OptionSpecs.Mode, mode) switch
+                {
+                    "realtime" => TimeMode.Realtime,
+                    "rate" => TimeMode.Rate,
+                    _ => TimeMode.Backfill,
+                },
+            };
+        }
+        if (p.GetValue(Rate) is { } rate) s = Set(s, OptionSpecs.Rate) with { Rate = RateProfile.Constant(Check(OptionSpecs.Rate, OptionSpecs.Rate.ParseNumber(rate, out double r), r)) };
+        if (p.GetValue(Speed) is { } speed) s = Set(s, OptionSpecs.Speed) with { Speed = Check(OptionSpecs.Speed, OptionSpecs.Speed.ParseNumber(speed, out double v), v) };
         if (p.GetValue(Threads) is { } threads) s = Set(s, OptionSpecs.Threads) with { Threads = (int)Integer(OptionSpecs.Threads, threads) };
         if (p.GetValue(BatchSize) is { } batch) s = Set(s, OptionSpecs.BatchSize) with { BatchSize = (int)Integer(OptionSpecs.BatchSize, batch) };
         if (p.GetValue(Simd) is { } simd) s = Set(s, OptionSpecs.Simd) with { Simd = (SimdWidth)IndexOf(OptionSpecs.Simd, Choice(OptionSpecs.Simd, simd)) };

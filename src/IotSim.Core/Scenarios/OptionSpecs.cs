@@ -32,7 +32,12 @@ public static class OptionSpecs
     public static readonly OptionSpec Manufacturer = new() { Noun = "manufacturer", Key = "fleet.device.manufacturer", Kind = OptionKind.Choice, Choices = DeviceModels.ManufacturerNames, Description = "A fixed manufacturer for every device." };
     public static readonly OptionSpec Model = new() { Noun = "model", Key = "fleet.device.model", Kind = OptionKind.Choice, Choices = [.. DeviceModels.ManufacturerNames.SelectMany(m => DeviceModels.Models[m])], Description = "A fixed model for every device." };
     public static readonly OptionSpec Firmware = new() { Noun = "firmware version", Key = "fleet.device.firmware", Kind = OptionKind.Choice, Choices = DeviceModels.FirmwareVersions, Description = "A fixed firmware version for every device." };
-    public static readonly OptionSpec Mode = new() { Noun = "time mode", Key = "time.mode", Flag = "--mode", Kind = OptionKind.Choice, Choices = ["backfill", "realtime"], Description = "backfill (as fast as possible) or realtime (paced to the wall clock)." };
+    public static readonly OptionSpec Mode = new() { Noun = "time mode", Key = "time.mode", Flag = "--mode", Kind = OptionKind.Choice, Choices = ["backfill", "realtime", "rate"], Description = "backfill (as fast as possible), realtime (paced to the wall clock) or rate (paced to a target readings/s)." };
+    public static readonly OptionSpec Rate = new() { Key = "time.rate", Flag = "--rate", Kind = OptionKind.Number, Min = 0, MinExclusive = true, Max = 1e10, Description = "Rate mode: target readings per second (a number, or a mapping with a profile: constant, ramp, steps, burst)." };
+    public static readonly OptionSpec RateProfileKind = new() { Key = "time.rate.profile", Kind = OptionKind.Choice, Noun = "rate profile", Choices = ["constant", "ramp", "steps", "burst"], Description = "Shape of the target rate over time." };
+    public static readonly OptionSpec RateValue = new() { Key = "time.rate.{value}", Kind = OptionKind.Number, Min = 0, Max = 1e10, Description = "A rate in readings per second." };
+    public static readonly OptionSpec RateSpan = new() { Key = "time.rate.{span}", Kind = OptionKind.Duration, MinDuration = TimeSpan.FromMilliseconds(1), MaxDuration = TimeSpan.FromDays(366), Description = "A span of time in a rate profile." };
+    public static readonly OptionSpec Speed = new() { Key = "time.speed", Flag = "--speed", Kind = OptionKind.Number, Min = 0, MinExclusive = true, Max = 1e6, Description = "Realtime mode: simulated time runs this many times faster than the wall clock." };
     public static readonly OptionSpec Start = new() { Key = "time.start", Flag = "--start", Kind = OptionKind.Timestamp, Description = "First timestamp." };
     public static readonly OptionSpec Duration = new() { Key = "time.duration", Flag = "--duration", Kind = OptionKind.Duration, Description = "Simulated duration." };
     public static readonly OptionSpec End = new() { Key = "time.end", Flag = "--end", Kind = OptionKind.Timestamp, Description = "Exclusive end timestamp (instead of the duration)." };
@@ -85,7 +90,7 @@ public static class OptionSpecs
     /// <summary>Every option, for documentation and the consistency tests.</summary>
     public static IReadOnlyList<OptionSpec> All =>
     [
-        Seed, Industries, Devices, Interval, IdPrefix, Manufacturer, Model, Firmware, Mode, Start, Duration, End, Threads,
+        Seed, Industries, Devices, Interval, IdPrefix, Manufacturer, Model, Firmware, Mode, Rate, Speed, Start, Duration, End, Threads,
         BatchSize, Simd, Shard, Shape, AnomaliesEnabled, ProbabilityScale, AnomalyEnabled, AnomalyWeight, AnomalyDuration,
         CustomIndustry, SensorName, SensorType, Unit, MinValue, MaxValue, NominalValue, NoiseStd, DriftRate,
         AnomalyProbability, AnomalyMagnitude, Cyclic, CyclePeriod, CycleAmplitude, Precision, SensorInterval, SinkType,

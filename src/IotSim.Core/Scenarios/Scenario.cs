@@ -27,6 +27,12 @@ public sealed record Scenario
     /// <summary>Time mode.</summary>
     public TimeMode Mode { get; init; } = TimeMode.Backfill;
 
+    /// <summary>Rate mode: the target readings/s over time (default: constant 100,000/s).</summary>
+    public RateProfile? Rate { get; init; }
+
+    /// <summary>Realtime mode: how many times faster than the wall clock simulated time runs (1 = real time).</summary>
+    public double Speed { get; init; } = 1;
+
     /// <summary>Timestamp of the first tick (backfill); realtime starts at the wall clock when null.</summary>
     public DateTimeOffset? Start { get; init; }
 
@@ -77,4 +83,7 @@ public sealed record Scenario
     /// <summary>Resolved end of the simulated time range, or null for an unbounded realtime run.</summary>
     public DateTimeOffset? ResolveEnd(DateTimeOffset start) =>
         End ?? (Duration is { } d ? start + d : Mode == TimeMode.Backfill ? start + TimeSpan.FromMinutes(1) : null);
+
+    /// <summary>The rate profile of a rate-mode run (the default when none is set).</summary>
+    public RateProfile RateOrDefault => Rate ?? RateProfile.Constant(100_000);
 }

@@ -121,8 +121,19 @@ public static partial class ScenarioLoader
                 switch (e.Key)
                 {
                     case "mode":
-                        TimeMode mode = Choice(e.Value, e.Path, OptionSpecs.Mode) == "realtime" ? TimeMode.Realtime : TimeMode.Backfill;
+                        TimeMode mode = Choice(e.Value, e.Path, OptionSpecs.Mode) switch
+                        {
+                            "realtime" => TimeMode.Realtime,
+                            "rate" => TimeMode.Rate,
+                            _ => TimeMode.Backfill,
+                        };
                         scenario = scenario with { Mode = mode };
+                        break;
+                    case "rate":
+                        scenario = scenario with { Rate = Rate(e) };
+                        break;
+                    case "speed":
+                        scenario = scenario with { Speed = Number(e.Value, e.Path, OptionSpecs.Speed) };
                         break;
                     case "start":
                         start = e;
@@ -153,6 +164,67 @@ public static partial class ScenarioLoader
                 }
             }
             return scenario;
+        }
+
+        /// <summary>A number (constant rate) or a mapping with a profile.</summary>
+        private RateProfile Rate(Entry section)
+        {
+            if (section.Value is YamlScalarNode)
+            {
+                return RateProfile.Constant(Number(section.Value, section.Path, OptionSpecs.Rate));
+            }
+            var values = new Dictionary<string, Entry>(StringComparer.Ordinal);
+            foreach (Entry e in Entries(section.Value, section.Path, RateKeys))
+            {
+                values.Add(e.Key, e);
+            }
+            string profile = values.TryGetValue("profile", out Entry p) ? Choice(p.Value, p.Path, OptionSpecs.RateProfileKind) : "constant";
+            string[] needed = profile switch
+            {
+                "ramp" => ["from", "to", "over"],
+                "steps" => ["steps"],
+                "burst" => ["base", "peak", "every", "length"],
+                _ => ["rate"],
+            };
+            foreach (Entry e in values.Values)
+            {
+                if (e.Key != "profile" && !needed.Contains(e.Key))
+                {
+                    throw Fail(e.KeyNode, e.Path, $"'{e.Key}' does not apply to a {profile} profile; keys for {profile}: profile, {List(needed)}");
+                }
+            }
+            foreach (string key in needed)
+            {
+                if (!values.ContainsKey(key)) throw Fail(section.Value, Join(section.Path, key), $"required key is missing; a {profile} profile needs {List(needed)}");
+            }
+            double Rate(string key) => key == "rate" ? Number(values[key].Value, values[key].Path, OptionSpecs.Rate) : Number(values[key].Value, values[key].Path, OptionSpecs.RateValue);
+            TimeSpan Span(string key) => Duration(values[key].Value, values[key].Path, OptionSpecs.RateSpan);
+            return profile switch
+            {
+                "ramp" => new RateProfile { Profile = profile, From = Rate("from"), To = Rate("to"), Over = Span("over") },
+                "burst" => new RateProfile { Profile = profile, From = Rate("base"), Peak = Rate("peak"), Every = Span("every"), Length = Span("length") },
+                "steps" => new RateProfile { Profile = profile, Steps = Steps(values["steps"]) },
+                _ => RateProfile.Constant(Rate("rate")),
+            };
+        }
+
+        private List<(double Rate, TimeSpan Hold)> Steps(Entry section)
+        {
+            var steps = new List<(double, TimeSpan)>();
+            foreach ((YamlNode node, string path) in Sequence(section.Value, section.Path, "a list of steps ({rate, hold})"))
+            {
+                double rate = -1;
+                TimeSpan hold = TimeSpan.Zero;
+                foreach (Entry e in Entries(node, path, StepKeys))
+                {
+                    if (e.Key == "rate") rate = Number(e.Value, e.Path, OptionSpecs.RateValue);
+                    else hold = Duration(e.Value, e.Path, OptionSpecs.RateSpan);
+                }
+                if (rate < 0 || hold == TimeSpan.Zero) throw Fail(node, path, "a step needs both rate and hold");
+                steps.Add((rate, hold));
+            }
+            if (steps.Count == 0) throw Fail(section.Value, section.Path, "at least one step is required");
+            return steps;
         }
 
         private Scenario Engine(Entry section, Scenario scenario)

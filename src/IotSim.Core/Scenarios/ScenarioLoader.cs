@@ -20,7 +20,9 @@ public static partial class ScenarioLoader
         .. RequiredSensorKeys, "noise_std", "drift_rate", "anomaly_probability", "anomaly_magnitude", "cyclic",
         "cycle_period_seconds", "cycle_amplitude", "precision", "interval",
     ];
-    internal static readonly string[] TimeKeys = ["mode", "start", "duration", "end"];
+    internal static readonly string[] TimeKeys = ["mode", "rate", "speed", "start", "duration", "end"];
+    internal static readonly string[] RateKeys = ["profile", "rate", "from", "to", "over", "steps", "base", "peak", "every", "length"];
+    internal static readonly string[] StepKeys = ["rate", "hold"];
     internal static readonly string[] EngineKeys = ["threads", "batch_size", "simd", "shard"];
     internal static readonly string[] OutputKeys = ["shape"];
     internal static readonly string[] AnomaliesKeys = ["enabled", "probability_scale", "types"];

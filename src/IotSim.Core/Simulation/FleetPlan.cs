@@ -79,7 +79,13 @@ public sealed class FleetPlan
         {
             int maxPerDevice = Groups.Max(g => g.SensorIndices.Length);
             long planned = Math.Max(1, PlannedReadings);
-            return (int)Math.Max(maxPerDevice, Math.Min(Math.Max(1, Scenario.BatchSize), Math.Min(planned, ChannelCount * 64L)));
+            long batch = Math.Min(Math.Max(1, Scenario.BatchSize), Math.Min(planned, ChannelCount * 64L));
+            if (Scenario.Mode == TimeMode.Rate)
+            {
+                // At most 10 ms of the highest target rate per batch, so pacing is smooth rather than bursty.
+                batch = Math.Min(batch, (long)Math.Max(1, Scenario.RateOrDefault.MaxRate / 100));
+            }
+            return (int)Math.Max(maxPerDevice, batch);
         }
     }
 
@@ -118,13 +124,15 @@ public sealed class FleetPlan
         Check(scenario, OptionSpecs.ProbabilityScale, OptionSpecs.ProbabilityScale.CheckNumber(scenario.Anomalies.ProbabilityScale));
         if (scenario.Interval is { } iv) Check(scenario, OptionSpecs.Interval, OptionSpecs.Interval.CheckDuration(iv));
         if (scenario.Duration is { } d) Check(scenario, OptionSpecs.Duration, OptionSpecs.Duration.CheckDuration(d));
+        Check(scenario, OptionSpecs.Speed, OptionSpecs.Speed.CheckNumber(scenario.Speed));
+        if (scenario.Mode == TimeMode.Rate) Check(scenario, OptionSpecs.Rate, OptionSpecs.Rate.CheckNumber(scenario.RateOrDefault.MaxRate));
         Shard shard = scenario.Shard;
         if (shard.Count < 1 || shard.Index < 0 || shard.Index >= shard.Count || shard.Count > OptionSpecs.Shard.Max)
         {
             throw scenario.Error(OptionSpecs.Shard.Key, $"expected {OptionSpecs.Shard.Allowed}, found {shard}");
         }
         List<SensorDefinition> sensors = Fleet.ResolveSensors(scenario);
-        DateTimeOffset start = scenario.Start ?? (scenario.Mode == TimeMode.Realtime
+        DateTimeOffset start = scenario.Start ?? (scenario.Mode is TimeMode.Realtime or TimeMode.Rate
             ? TruncateToSecond(now ?? DateTimeOffset.UtcNow)
             : Fleet.DefaultBackfillStart);
         DateTimeOffset? end;

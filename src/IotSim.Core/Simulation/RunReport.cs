@@ -19,6 +19,15 @@ public sealed record RunReport(
     /// <summary>Whether <see cref="Width"/> ran on vector hardware (false: an unaccelerated width emulated in software).</summary>
     public bool WidthAccelerated { get; init; } = true;
 
+    /// <summary>Rate mode: the target profile; null in other modes.</summary>
+    public RateProfile? RateTarget { get; init; }
+
+    /// <summary>Rate mode: readings handed to the sinks in each wall-clock second of the run.</summary>
+    public IReadOnlyList<long> AchievedPerSecond { get; init; } = [];
+
+    /// <summary>Rate mode: readings the profile allowed by the end that were not generated (the sinks could not keep up).</summary>
+    public long Lag { get; init; }
+
     /// <summary>True when the run was stopped (Ctrl-C, SIGTERM, cancellation) before the end of its time range.</summary>
     public bool Interrupted { get; init; }
 

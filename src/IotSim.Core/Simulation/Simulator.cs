@@ -100,7 +100,13 @@ public sealed class Simulator
         var pool = new ReadingBatchPool(fleet, poolSize, capacity);
         var clock = Stopwatch.StartNew();
         long generated = 0, omitted = 0, sequence = 0;
+        RateProfile? rate = Scenario.Mode == TimeMode.Rate ? Scenario.RateOrDefault : null;
+        var perSecond = new List<long>();
+        long paced = 0;
+        long wallStartMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        long simStartMs = fleet.Start.ToUnixTimeMilliseconds();
         bool stoppedEarly = false;
+        TimeSpan generationTime = TimeSpan.Zero;
         var opened = new List<SinkRunner>();
         using CancellationTokenSource stop = CancellationTokenSource.CreateLinkedTokenSource(stopGenerating, abortDelivery);
         using CancellationTokenRegistration onAbort = abortDelivery.Register(() => runners.ForEach(r => r.Abort()));
@@ -124,17 +130,27 @@ public sealed class Simulator
                     break;
                 }
                 planner.Fill(batch, realtime);
-                if (realtime && !await WaitUntilAsync(batch.Segments[0].TimestampMs, stop.Token).ConfigureAwait(false))
+                bool ready = rate is not null
+                    ? await WaitForBudgetAsync(rate, clock, paced + batch.Count, stop.Token).ConfigureAwait(false)
+                    : !realtime || await WaitUntilAsync(WallTime(batch.Segments[0].TimestampMs, simStartMs, wallStartMs, Scenario.Speed), stop.Token).ConfigureAwait(false);
+                if (!ready)
                 {
                     pool.Return(batch);
                     stoppedEarly = true;
                     break;
                 }
                 computer.Compute(batch);
+                paced += batch.Count;
                 batch.Sequence = sequence++;
                 batch.SetReferences(runners.Count);
                 generated += batch.Readings;
                 omitted += batch.Omitted;
+                if (rate is not null)
+                {
+                    int second = (int)clock.Elapsed.TotalSeconds;
+                    while (perSecond.Count <= second) perSecond.Add(0);
+                    perSecond[second] += batch.Count;
+                }
                 for (int i = 0; i < runners.Count; i++)
                 {
                     try
@@ -158,6 +174,7 @@ public sealed class Simulator
         }
         finally
         {
+            generationTime = clock.Elapsed;
             // All at once: a sink stuck in a write must not keep the healthy ones from completing their files.
             await Task.WhenAll(runners.Select(r => FinishAsync(r, opened.Contains(r)))).ConfigureAwait(false);
             runners.ForEach(r => r.Finish());
@@ -173,6 +190,10 @@ public sealed class Simulator
             Setup = Setup,
             WidthAccelerated = Kernels.SensorKernel.IsSupported(computer.Width),
             Interrupted = stoppedEarly || (stop.IsCancellationRequested && !planner.Finished),
+            RateTarget = rate,
+            AchievedPerSecond = perSecond,
+            // Up to one batch behind is the pacing granularity, not lag.
+            Lag = rate is null ? 0 : Math.Max(0, (long)rate.ReadingsBy(generationTime) - paced - capacity),
         };
     }
 
@@ -197,6 +218,34 @@ public sealed class Simulator
     /// or being written count in none of the columns until the run is over.
     /// </summary>
     public IReadOnlyList<SinkReport> SinkReports() => _runners is { } r ? [.. r.Select(x => x.Report())] : [];
+
+    /// <summary>The wall-clock time at which a reading stamped <paramref name="timestampMs"/> is due.</summary>
+    private static long WallTime(long timestampMs, long simStartMs, long wallStartMs, double speed) =>
+        speed == 1 ? timestampMs : wallStartMs + (long)((timestampMs - simStartMs) / speed);
+
+    /// <summary>
+    /// Rate mode: waits until the profile's cumulative budget covers <paramref name="target"/> readings. Measured on a
+    /// monotonic clock against the integral of the rate, so sleep overshoot never accumulates into drift.
+    /// </summary>
+    private static async Task<bool> WaitForBudgetAsync(RateProfile rate, Stopwatch clock, long target, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                TimeSpan now = clock.Elapsed;
+                double deficit = target - rate.ReadingsBy(now);
+                if (deficit <= 0) return true;
+                double perSecond = rate.RateAt(now);
+                double seconds = perSecond > 0 ? Math.Min(deficit / perSecond, 0.05) : 0.05;
+                await Task.Delay(TimeSpan.FromSeconds(Math.Max(seconds, 0.001)), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
 
     // A realtime start may lie months ahead; Task.Delay takes at most ~49.7 days, so the wait goes in steps.
     private static readonly TimeSpan s_maxDelayStep = TimeSpan.FromDays(1);
