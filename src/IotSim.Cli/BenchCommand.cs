@@ -34,9 +34,14 @@ internal static class BenchCommand
             int runs = parse.GetValue(repeat);
             if (runs is < 1 or > 100) throw new Core.ConfigException(null, 0, "--repeat", $"{runs} is out of range; allowed: 1 to 100");
             string kind = parse.GetValue(target)!;
-            if (kind is not ("null" or "csv"))
+            if (kind is not ("null" or "csv" or "pacing"))
             {
-                throw new Core.ConfigException(null, 0, "--target", $"'{kind}' is not allowed; allowed: null, csv");
+                throw new Core.ConfigException(null, 0, "--target", $"'{kind}' is not allowed; allowed: null, csv, pacing");
+            }
+            if (kind == "pacing")
+            {
+                double rate = scenario.Rate?.MaxRate ?? 200_000;
+                return await PacingAsync(rate, output, cancellationToken).ConfigureAwait(false);
             }
             output.WriteLine($"machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, Vector512 {Vector512.IsHardwareAccelerated}, Vector256 {Vector256.IsHardwareAccelerated}");
             var rates = new List<double>();
@@ -65,5 +70,45 @@ internal static class BenchCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The rate-mode check: 10 × <paramref name="rate"/> readings at a constant <paramref name="rate"/> into the null
+    /// sink must take 10 s within 1%, and a 10 s ramp from a quarter of the rate to the rate is printed second by second.
+    /// </summary>
+    private static async Task<int> PacingAsync(double rate, TextWriter output, CancellationToken cancellationToken)
+    {
+        var fleet = new Scenario
+        {
+            Industries = ["environmental"],
+            Devices = (int)Math.Max(1, rate / 5),
+            Interval = TimeSpan.FromSeconds(1),
+            Mode = TimeMode.Rate,
+            Duration = TimeSpan.FromDays(1),
+        };
+        // Exactly 10 × rate readings are planned (rate/5 devices × 5 sensors × 10 ticks), so the run ends by itself
+        // once they are out; paced right, that is 10 s after it starts generating.
+        var constantSim = new Simulator(fleet with { Rate = RateProfile.Constant(rate), Duration = TimeSpan.FromSeconds(10) });
+        constantSim.Build();
+        RunReport constant = await constantSim.AddSink(new NullSink()).RunAsync(cancellationToken).ConfigureAwait(false);
+        long emitted = constant.Generated + constant.Omitted;
+        double error = (constant.Wall.TotalSeconds - 10) / 10;
+        output.WriteLine($"constant {rate:N0}/s: {emitted:N0} readings in {constant.Wall.TotalSeconds:F3} s (10 s planned, {error:+0.00%;-0.00%}); per second: {string.Join(" ", constant.AchievedPerSecond)}");
+
+        var ramp = new RateProfile { Profile = "ramp", From = rate / 4, To = rate, Over = TimeSpan.FromSeconds(10) };
+        using var rampStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var rampSim = new Simulator(fleet with { Rate = ramp });
+        rampSim.Build();
+        rampStop.CancelAfter(TimeSpan.FromSeconds(10));
+        RunReport ramped = await rampSim.AddSink(new NullSink()).RunAsync(rampStop.Token).ConfigureAwait(false);
+        output.WriteLine($"{ramp}: second, target, achieved");
+        for (int i = 0; i < ramped.AchievedPerSecond.Count; i++)
+        {
+            double target = ramp.ReadingsBy(TimeSpan.FromSeconds(i + 1)) - ramp.ReadingsBy(TimeSpan.FromSeconds(i));
+            output.WriteLine($"  {i,2} {target,12:N0} {ramped.AchievedPerSecond[i],12:N0}");
+        }
+        bool ok = Math.Abs(error) <= 0.01;
+        output.WriteLine(ok ? "pacing: within 1%" : "pacing: OFF by more than 1%");
+        return ok ? ExitCodes.Ok : ExitCodes.SinkFailed;
     }
 }

@@ -78,6 +78,8 @@ public static class OptionSpecs
     public static readonly OptionSpec MaxBytes = new() { Key = Sink + "max_bytes", Kind = OptionKind.Size, Min = 4096, Max = long.MaxValue, Description = "Start a new file after this many bytes." };
     public static readonly OptionSpec Compression = new() { Noun = "compression", Key = Sink + "compression", Flag = "--compression", Kind = OptionKind.Choice, Choices = ["none", "gzip", "lz4"], Description = "File compression." };
     public static readonly OptionSpec QueueCapacity = new() { Key = Sink + "queue_capacity", Kind = OptionKind.Integer, Min = 1, Max = 1024, Description = "Batches queued before the generator waits." };
+    public static readonly OptionSpec MaxBuffer = new() { Key = Sink + "max_buffer", Kind = OptionKind.Integer, Min = 1, Max = 1L << 40, Description = "Readings held for the sink before the backpressure policy applies (instead of queue_capacity; whole engine batches, at most 1024)." };
+    public static readonly OptionSpec FlushInterval = new() { Key = Sink + "flush_interval", Kind = OptionKind.Duration, MinDuration = TimeSpan.FromMilliseconds(1), MaxDuration = TimeSpan.FromHours(1), Description = "Flush what the sink buffers once no batch has come for this long." };
     public static readonly OptionSpec Backpressure = new() { Key = Sink + "backpressure", Kind = OptionKind.Choice, Noun = "backpressure policy", Choices = ["block", "drop_oldest", "drop_newest"], Description = "When the sink's queue is full: block the generator, or drop the oldest or the newest queued batch (every dropped reading is counted)." };
     public static readonly OptionSpec Retries = new() { Key = Sink + "retries", Kind = OptionKind.Integer, Min = 0, Max = 100, Description = "Attempts after a failed write before the sink is marked failed (errors that cannot heal are never retried)." };
     public static readonly OptionSpec RetryDelay = new() { Key = Sink + "retry_delay", Kind = OptionKind.Duration, MinDuration = TimeSpan.Zero, MaxDuration = TimeSpan.FromMinutes(10), Description = "Delay before the first retry; it doubles for each further one." };
@@ -95,7 +97,7 @@ public static class OptionSpecs
         CustomIndustry, SensorName, SensorType, Unit, MinValue, MaxValue, NominalValue, NoiseStd, DriftRate,
         AnomalyProbability, AnomalyMagnitude, Cyclic, CyclePeriod, CycleAmplitude, Precision, SensorInterval, SinkType,
         SinkName, ConsoleFormat, FileFormat, SinkPath, Rotation, MaxBytes, Compression, QueueCapacity, SinkBatchSize,
-        Backpressure, Retries, RetryDelay, RetryMaxDelay, RetryJitter, Parallelism,
+        MaxBuffer, FlushInterval, Backpressure, Retries, RetryDelay, RetryMaxDelay, RetryJitter, Parallelism,
     ];
 
     private static string[] IndustryChoices() => ["all", SensorCatalog.EnvironmentalProfile, .. SensorCatalog.Industries];

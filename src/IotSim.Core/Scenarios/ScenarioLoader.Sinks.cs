@@ -70,6 +70,12 @@ public static partial class ScenarioLoader
                     case "batch_size":
                         sink = sink with { BatchSize = Int32(e.Value, e.Path, OptionSpecs.SinkBatchSize) };
                         break;
+                    case "max_buffer":
+                        sink = sink with { MaxBuffer = Integer(e.Value, e.Path, OptionSpecs.MaxBuffer) };
+                        break;
+                    case "flush_interval":
+                        sink = sink with { FlushInterval = Duration(e.Value, e.Path, OptionSpecs.FlushInterval) };
+                        break;
                     case "backpressure":
                         sink = sink with { Backpressure = (Backpressure)IndexOf(OptionSpecs.Backpressure.Choices, Choice(e.Value, e.Path, OptionSpecs.Backpressure)) };
                         break;

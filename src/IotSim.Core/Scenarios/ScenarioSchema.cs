@@ -47,6 +47,8 @@ public static class ScenarioSchema
             ["name"] = Property(OptionSpecs.SinkName, "Display name in reports and file names; must be unique. Default: the type."),
             ["queue_capacity"] = Property(OptionSpecs.QueueCapacity, "Batches queued for this sink before the backpressure policy applies. Default 4."),
             ["batch_size"] = Property(OptionSpecs.SinkBatchSize, "Readings per encoded chunk. Default: the engine batch."),
+            ["max_buffer"] = Property(OptionSpecs.MaxBuffer, OptionSpecs.MaxBuffer.Description),
+            ["flush_interval"] = Property(OptionSpecs.FlushInterval, OptionSpecs.FlushInterval.Description),
             ["backpressure"] = Property(OptionSpecs.Backpressure, OptionSpecs.Backpressure.Description + " Default block."),
             ["retries"] = Property(OptionSpecs.Retries, OptionSpecs.Retries.Description + " Default 3."),
             ["retry_delay"] = Property(OptionSpecs.RetryDelay, OptionSpecs.RetryDelay.Description + " Default 100ms."),

@@ -8,7 +8,7 @@ public sealed record SinkOptions
 {
     /// <summary>The keys every sink accepts; a provider's own keys come on top.</summary>
     public static readonly string[] CommonKeys =
-        ["type", "name", "queue_capacity", "batch_size", "backpressure", "retries", "retry_delay", "retry_max_delay", "retry_jitter", "parallelism"];
+        ["type", "name", "queue_capacity", "max_buffer", "flush_interval", "batch_size", "backpressure", "retries", "retry_delay", "retry_max_delay", "retry_jitter", "parallelism"];
 
     /// <summary>The built-in sink types (a program may register more: see <c>SinkRegistry</c>).</summary>
     public static readonly IReadOnlyList<string> Types = ["console", "file", "null"];
@@ -24,6 +24,16 @@ public sealed record SinkOptions
 
     /// <summary>Batches queued for this sink before the generator blocks.</summary>
     public int QueueCapacity { get; init; } = 4;
+
+    /// <summary>Readings held for the sink before the backpressure policy applies; overrides <see cref="QueueCapacity"/> (rounded up to whole engine batches).</summary>
+    public long? MaxBuffer { get; init; }
+
+    /// <summary>When set, the sink's <c>FlushAsync</c> is called once no batch has arrived for this long and data was written since the last flush.</summary>
+    public TimeSpan? FlushInterval { get; init; }
+
+    /// <summary>Engine batches queued for the sink: from <see cref="MaxBuffer"/> when set, else <see cref="QueueCapacity"/>.</summary>
+    public int QueueBatches(int batchCapacity) =>
+        MaxBuffer is { } readings ? (int)Math.Clamp((readings + Math.Max(1, batchCapacity) - 1) / Math.Max(1, batchCapacity), 1, 1024) : Math.Max(1, QueueCapacity);
 
     /// <summary>What happens when the queue is full.</summary>
     public Backpressure Backpressure { get; init; } = Backpressure.Block;
@@ -57,7 +67,7 @@ public sealed record SinkOptions
     public bool Equals(SinkOptions? other) =>
         other is not null && Type == other.Type && Name == other.Name && BatchSize == other.BatchSize && QueueCapacity == other.QueueCapacity
         && Backpressure == other.Backpressure && Retries == other.Retries && RetryDelay == other.RetryDelay && RetryMaxDelay == other.RetryMaxDelay
-        && RetryJitter.Equals(other.RetryJitter) && Parallelism == other.Parallelism
+        && RetryJitter.Equals(other.RetryJitter) && Parallelism == other.Parallelism && MaxBuffer == other.MaxBuffer && FlushInterval == other.FlushInterval
         && Settings.Count == other.Settings.Count && Settings.All(kv => other.Settings.TryGetValue(kv.Key, out string? v) && v == kv.Value);
 
     /// <inheritdoc/>

@@ -90,7 +90,7 @@ public sealed class FleetPlan
     }
 
     /// <summary>Pooled batches the scenario's sinks need: each sink's queue and writers, plus one being generated.</summary>
-    public int PoolBatches => Math.Max(2, Scenario.Sinks.Count == 0 ? 0 : Scenario.Sinks.Max(s => s.QueueCapacity + Math.Max(1, s.Parallelism) + 1));
+    public int PoolBatches => Math.Max(2, Scenario.Sinks.Count == 0 ? 0 : Scenario.Sinks.Max(s => s.QueueBatches(BatchCapacity) + Math.Max(1, s.Parallelism) + 1));
 
     /// <summary>Bytes of memory the run needs: channel state, the pooled batches (<see cref="PoolBatches"/> unless given) and a fixed base.</summary>
     public long RequiredBytes(int? batches = null) =>

@@ -90,9 +90,10 @@ public sealed class Simulator
         int poolSize = 2;
         foreach (var (sink, options) in _sinks)
         {
-            runners.Add(new SinkRunner(sink, options));
+            SinkOptions sized = options with { QueueCapacity = options.QueueBatches(capacity), MaxBuffer = null };
+            runners.Add(new SinkRunner(sink, sized));
             // Every queued batch, one being written per writer, and one being generated.
-            poolSize = Math.Max(poolSize, options.QueueCapacity + Math.Max(1, options.Parallelism) + 1);
+            poolSize = Math.Max(poolSize, sized.QueueCapacity + Math.Max(1, sized.Parallelism) + 1);
         }
         _runners = runners;
         // The sinks added through the API may queue more batches than the scenario's sinks the plan was checked with.

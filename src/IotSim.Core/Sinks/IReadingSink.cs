@@ -17,6 +17,12 @@ public interface IReadingSink : IAsyncDisposable
     /// <summary>Writes every present (non-omitted) reading of the batch. The batch is only valid during the call.</summary>
     ValueTask WriteAsync(ReadingBatch batch, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Hands over what the sink buffers internally, called by the runner when no batch has arrived for the sink's
+    /// <c>flush_interval</c> (slow or paced runs). The default does nothing: sinks that write each batch through need no flush.
+    /// </summary>
+    ValueTask FlushAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
     /// <summary>Flushes and finalises (e.g. gives files their final names).</summary>
     ValueTask CompleteAsync(CancellationToken cancellationToken);
 

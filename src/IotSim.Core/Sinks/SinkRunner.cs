@@ -20,6 +20,7 @@ internal sealed class SinkRunner : IDisposable
     private readonly TimeSpan _retryMaxDelay;
     private readonly double _retryJitter;
     private readonly int _parallelism;
+    private readonly TimeSpan? _flushInterval;
     private long _dropped;
     private readonly CancellationTokenSource _abort = new();
     private long _generated;
@@ -62,6 +63,7 @@ internal sealed class SinkRunner : IDisposable
         _retryDelay = options.RetryDelay;
         _retryMaxDelay = options.RetryMaxDelay < options.RetryDelay ? options.RetryDelay : options.RetryMaxDelay;
         _retryJitter = options.RetryJitter;
+        _flushInterval = options.FlushInterval;
     }
 
     public IReadingSink Sink { get; }
@@ -175,24 +177,76 @@ internal sealed class SinkRunner : IDisposable
     /// <summary>Marks the run over: from now on unconfirmed readings count as failed.</summary>
     public void Finish() => _finished = true;
 
+    /// <summary>Flushes the sink made after idle periods (<c>flush_interval</c>).</summary>
+    public long Flushes => Interlocked.Read(ref _flushes);
+
+    private long _flushes;
+
     private async Task ConsumeAsync()
     {
-        await foreach (ReadingBatch batch in _queue.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        ChannelReader<ReadingBatch> reader = _queue.Reader;
+        bool unflushed = false;
+        while (true)
         {
+            if (reader.TryRead(out ReadingBatch? batch))
+            {
+                await DeliverAsync(batch).ConfigureAwait(false);
+                unflushed = true;
+                continue;
+            }
+            if (_flushInterval is not { } interval || !unflushed)
+            {
+                if (!await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false)) break;
+                continue;
+            }
+            using var idle = new CancellationTokenSource(interval);
             try
             {
-                if (_sinkFailed || _aborted)
-                {
-                    if (_aborted && !_sinkFailed) RecordError($"{Sink.Name}: interrupted before every queued reading was delivered");
-                    Interlocked.Add(ref _failed, batch.Readings);
-                    continue;
-                }
-                await WriteWithRetriesAsync(batch).ConfigureAwait(false);
+                if (!await reader.WaitToReadAsync(idle.Token).ConfigureAwait(false)) break;
             }
-            finally
+            catch (OperationCanceledException)
             {
-                batch.Release();
+                // Nothing arrived for a whole interval: hand over what the sink buffers.
+                unflushed = false;
+                await FlushAsync().ConfigureAwait(false);
             }
+        }
+    }
+
+    private async Task FlushAsync()
+    {
+        if (_sinkFailed || _aborted) return;
+        try
+        {
+            await Sink.FlushAsync(_abort.Token).ConfigureAwait(false);
+            Interlocked.Increment(ref _flushes);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            RecordError($"{Sink.Name}: flush failed: {ex.Message}");
+            _sinkFailed = true;
+        }
+        catch (OperationCanceledException)
+        {
+            // Aborted: the sink completes (or not) as after any abort.
+        }
+    }
+
+    private async Task DeliverAsync(ReadingBatch batch)
+    {
+        try
+        {
+            if (_sinkFailed || _aborted)
+            {
+                if (_aborted && !_sinkFailed) RecordError($"{Sink.Name}: interrupted before every queued reading was delivered");
+                Interlocked.Add(ref _failed, batch.Readings);
+                return;
+            }
+            await WriteWithRetriesAsync(batch).ConfigureAwait(false);
+        }
+        finally
+        {
+            batch.Release();
         }
     }
 

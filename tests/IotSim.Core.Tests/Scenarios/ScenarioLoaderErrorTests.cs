@@ -314,12 +314,12 @@ public sealed class ScenarioLoaderErrorTests
     [Fact]
     public void Load_SinkKeyOfAnotherType_NamesTypeAndItsKeys() =>
         AssertError("sinks:\n  - type: console\n    rotation: 1h\n", 3, "sinks[0].rotation",
-            "'rotation' does not apply to a console sink", "keys for console: type, name, queue_capacity, batch_size, backpressure, retries, retry_delay, retry_max_delay, retry_jitter, parallelism, format");
+            "'rotation' does not apply to a console sink", "keys for console: type, name, queue_capacity, max_buffer, flush_interval, batch_size, backpressure, retries, retry_delay, retry_max_delay, retry_jitter, parallelism, format");
 
     [Fact]
     public void Load_FormatOnNullSink_NamesTypeAndItsKeys() =>
         AssertError("sinks:\n  - name: x\n    format: csv\n    type: null\n", 3, "sinks[0].format",
-            "'format' does not apply to a null sink", "keys for null: type, name, queue_capacity, batch_size, backpressure");
+            "'format' does not apply to a null sink", "keys for null: type, name, queue_capacity, max_buffer");
 
     [Fact]
     public void Load_SinkWithoutType_IsAnError() =>

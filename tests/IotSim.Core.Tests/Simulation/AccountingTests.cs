@@ -149,7 +149,7 @@ public sealed class AccountingTests
             for (int i = 0; i < 300 && !fileCompletedWhileStuck; i++)
             {
                 fileCompletedWhileStuck = Directory.GetFiles(dir.Path, "*.csv").Length == 1;
-                Thread.Sleep(10);
+                await Task.Delay(10, CancellationToken.None);
             }
         }, "stuck");
         var file = new FileSink(new FileSinkOptions { Path = dir.Path });

@@ -113,6 +113,31 @@ public sealed class FlowControlTests
     }
 
     [Fact]
+    public async Task FlushInterval_FlushesAfterIdlePeriods_NotAfterEveryBatch()
+    {
+        var sink = new FlushCountingSink();
+        var scenario = new Scenario { Industries = ["environmental"], Mode = TimeMode.Realtime, Duration = TimeSpan.FromSeconds(3) };
+        RunReport report = await new Simulator(scenario)
+            .AddSink(sink, new SinkOptions { Type = "api", FlushInterval = TimeSpan.FromMilliseconds(100) })
+            .RunAsync();
+        Assert.True(report.Succeeded);
+        // Realtime batches come a second apart, so the sink idles (and is flushed) between them.
+        Assert.InRange(sink.Flushes, 1, sink.Writes);
+
+        var busy = new FlushCountingSink();
+        await new Simulator(s_scenario).AddSink(busy, new SinkOptions { Type = "api" }).RunAsync();
+        Assert.Equal(0, busy.Flushes);
+    }
+
+    [Theory]
+    [InlineData(1L, 1000, 1)]
+    [InlineData(2500L, 1000, 3)]
+    [InlineData(3000L, 1000, 3)]
+    [InlineData(10_000_000_000L, 1000, 1024)]
+    public void MaxBuffer_IsWholeEngineBatches(long readings, int batch, int expected) =>
+        Assert.Equal(expected, new SinkOptions { Type = "api", MaxBuffer = readings }.QueueBatches(batch));
+
+    [Fact]
     public void Loader_ParallelismOnAnOrderedSink_IsRefusedAtItsLine()
     {
         ConfigException ex = Assert.Throws<ConfigException>(() =>
@@ -123,5 +148,35 @@ public sealed class FlowControlTests
         Assert.Equal(4, ok.Sinks[0].Parallelism);
         Assert.Equal(Backpressure.DropOldest, ok.Sinks[0].Backpressure);
         Assert.Equal(0, ok.Sinks[0].Retries);
+        Scenario buffered = ScenarioLoader.Load("sinks:\n  - type: file\n    max_buffer: 50000\n    flush_interval: 250ms\n", "p.yaml", null);
+        Assert.Equal(50_000, buffered.Sinks[0].MaxBuffer);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), buffered.Sinks[0].FlushInterval);
+    }
+
+    private sealed class FlushCountingSink : IReadingSink
+    {
+        public int Writes { get; private set; }
+
+        public int Flushes { get; private set; }
+
+        public string Name => "flushing";
+
+        public ValueTask OpenAsync(Fleet fleet, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask WriteAsync(ReadingBatch batch, CancellationToken cancellationToken)
+        {
+            Writes++;
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask FlushAsync(CancellationToken cancellationToken)
+        {
+            Flushes++;
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask CompleteAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }
