@@ -69,14 +69,14 @@ internal static class InfoCommands
             string? path = parse.GetValue(outOption);
             if (path is null)
             {
-                output.Write(StarterScenario.Text);
+                output.Write(StarterScenario.For(sinks));
                 return ExitCodes.Ok;
             }
             if (File.Exists(path))
             {
                 throw new ConfigException(path, 0, "--output", "the file already exists; choose another name or delete it first");
             }
-            File.WriteAllText(path, StarterScenario.Text);
+            File.WriteAllText(path, StarterScenario.For(sinks));
             error.WriteLine($"wrote {path}");
             return ExitCodes.Ok;
         });

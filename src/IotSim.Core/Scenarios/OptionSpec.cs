@@ -77,7 +77,7 @@ public sealed record OptionSpec
         OptionKind.Timestamp => "an ISO 8601 timestamp with Z or an offset, e.g. 2026-01-01T00:00:00Z",
         OptionKind.Name => $"1 to {MaxNameLength} letters, digits, '_' and '-'",
         OptionKind.Shard => "i/N with 0 <= i < N, e.g. 0/4",
-        _ => "text",
+        _ => IsPath ? "a file or folder path" : $"text of up to {MaxLength} characters",
     };
 
     /// <summary>Checks <paramref name="text"/> by this option's kind; null when valid, otherwise the problem.</summary>

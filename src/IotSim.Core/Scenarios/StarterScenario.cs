@@ -3,6 +3,28 @@ namespace IotSim.Core.Scenarios;
 /// <summary>The commented starter scenario written by <c>iotsim init-config</c>; it loads as is and shows every section.</summary>
 public static class StarterScenario
 {
+    /// <summary>
+    /// The starter scenario for a program's sink types: <see cref="Text"/> followed by a commented reference of every
+    /// sink type <paramref name="sinks"/> registers, with its keys, generated from the providers' option specs.
+    /// </summary>
+    public static string For(Sinks.SinkRegistry sinks)
+    {
+        ArgumentNullException.ThrowIfNull(sinks);
+        var text = new System.Text.StringBuilder(Text);
+        text.Append("# Sink types in this build and their keys (every sink also takes: ")
+            .Append(string.Join(", ", SinkOptions.CommonKeys.Skip(1))).Append("):\n");
+        foreach (Sinks.ISinkProvider provider in sinks.Providers)
+        {
+            text.Append("#   ").Append(provider.Type).Append(": ").Append(provider.Description).Append('\n');
+            foreach (OptionSpec spec in provider.Options)
+            {
+                text.Append("#     ").Append(Sinks.SinkRegistry.KeyOf(spec)).Append(": ").Append(spec.Description)
+                    .Append(" Allowed: ").Append(spec.Allowed).Append(".\n");
+            }
+        }
+        return text.ToString();
+    }
+
     /// <summary>The starter scenario as YAML text.</summary>
     public const string Text =
         """

@@ -111,6 +111,17 @@ public sealed class SinkRegistryTests
         Assert.DoesNotContain("countingSink", ScenarioSchema.Text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void StarterScenario_ListsEveryRegisteredTypeWithItsKeys_AndStillLoads()
+    {
+        var registry = SinkRegistry.CreateDefault().Register(new CountingProvider("counting"));
+        string text = StarterScenario.For(registry);
+        Assert.Contains("#   counting: Counts readings (test provider).", text, StringComparison.Ordinal);
+        Assert.Contains("#     every: How often to count.", text, StringComparison.Ordinal);
+        Assert.Contains("#     rotation: ", text, StringComparison.Ordinal);
+        Assert.Single(ScenarioLoader.Load(text, "starter.yaml", null, registry).Sinks);
+    }
+
     /// <summary>A sink type defined outside Core, as a target project would.</summary>
     private sealed class CountingProvider(string type, params OptionSpec[] extra) : ISinkProvider
     {
