@@ -77,7 +77,7 @@ internal sealed class ScenarioOptions
         if (p.GetValue(Speed) is { } speed) s = Set(s, OptionSpecs.Speed) with { Speed = Check(OptionSpecs.Speed, OptionSpecs.Speed.ParseNumber(speed, out double v), v) };
         if (p.GetValue(Threads) is { } threads) s = Set(s, OptionSpecs.Threads) with { Threads = (int)Integer(OptionSpecs.Threads, threads) };
         if (p.GetValue(BatchSize) is { } batch) s = Set(s, OptionSpecs.BatchSize) with { BatchSize = (int)Integer(OptionSpecs.BatchSize, batch) };
-        if (p.GetValue(Simd) is { } simd) s = Set(s, OptionSpecs.Simd) with { Simd = (SimdWidth)IndexOf(OptionSpecs.Simd, Choice(OptionSpecs.Simd, simd)) };
+        if (p.GetValue(Simd) is { } simd) s = Set(s, OptionSpecs.Simd) with { Simd = (SimdWidth)OptionSpecs.Simd.IndexOf(Choice(OptionSpecs.Simd, simd)) };
         if (p.GetValue(Shard) is { } shard) s = Set(s, OptionSpecs.Shard) with { Shard = Check(OptionSpecs.Shard, OptionSpecs.Shard.ParseShard(shard, out Shard v), v) };
         if (p.GetValue(Shape) is { } shape) s = Set(s, OptionSpecs.Shape) with { Shape = Choice(OptionSpecs.Shape, shape) == "wide" ? OutputShape.Wide : OutputShape.Narrow };
         return s;
@@ -96,12 +96,4 @@ internal sealed class ScenarioOptions
 
     public static string Choice(OptionSpec spec, string text) => Check(spec, spec.ParseChoice(text, out string v), v);
 
-    public static int IndexOf(OptionSpec spec, string choice)
-    {
-        for (int i = 0; i < spec.Choices.Count; i++)
-        {
-            if (spec.Choices[i] == choice) return i;
-        }
-        return -1;
-    }
 }

@@ -25,12 +25,6 @@ internal static partial class SensorKernel
     /// <summary>The values <see cref="ForceWidthVariable"/> accepts (case-insensitive; unset or empty = auto).</summary>
     public const string ForceWidthValues = "auto, scalar, v128, v256, v512";
 
-    /// <summary>The widest width this machine accelerates.</summary>
-    public static SimdWidth BestWidth => AcceleratedWidths.Current.Widest;
-
-    /// <summary>The width forced by <see cref="ForceWidthVariable"/> in this process, or null when unset or auto.</summary>
-    public static SimdWidth? ForcedWidth => ParseForcedWidth(Environment.GetEnvironmentVariable(ForceWidthVariable));
-
     /// <summary>
     /// The width to run for <paramref name="requested"/> in this process: <see cref="ChooseWidth"/> with
     /// <see cref="ForceWidthVariable"/> from the environment and this machine's accelerated widths.

@@ -80,6 +80,27 @@ public sealed record OptionSpec
         _ => IsPath ? "a file or folder path" : $"text of up to {MaxLength} characters",
     };
 
+    /// <summary>The last part of <see cref="Key"/> as written in a file (<c>sinks[].format (file)</c> → <c>format</c>).</summary>
+    public string LeafKey
+    {
+        get
+        {
+            string leaf = Key[(Key.LastIndexOf('.') + 1)..];
+            int space = leaf.IndexOf(' ', StringComparison.Ordinal);
+            return space < 0 ? leaf : leaf[..space];
+        }
+    }
+
+    /// <summary>Position of <paramref name="choice"/> (canonical spelling) in <see cref="Choices"/>, or −1; choices are listed in enum order.</summary>
+    public int IndexOf(string choice)
+    {
+        for (int i = 0; i < Choices.Count; i++)
+        {
+            if (Choices[i] == choice) return i;
+        }
+        return -1;
+    }
+
     /// <summary>Checks <paramref name="text"/> by this option's kind; null when valid, otherwise the problem.</summary>
     public string? Check(string text)
     {

@@ -235,7 +235,7 @@ public static partial class ScenarioLoader
                 {
                     "threads" => scenario with { Threads = Int32(e.Value, e.Path, OptionSpecs.Threads) },
                     "batch_size" => scenario with { BatchSize = Int32(e.Value, e.Path, OptionSpecs.BatchSize) },
-                    "simd" => scenario with { Simd = (SimdWidth)Array.IndexOf(SimdWidths, Choice(e.Value, e.Path, OptionSpecs.Simd)) },
+                    "simd" => scenario with { Simd = (SimdWidth)OptionSpecs.Simd.IndexOf(Choice(e.Value, e.Path, OptionSpecs.Simd)) },
                     "shard" => scenario with { Shard = ShardValue(e.Value, e.Path, OptionSpecs.Shard) },
                     _ => throw new InvalidOperationException("unhandled key " + e.Key),
                 };

@@ -116,6 +116,6 @@ public static partial class ScenarioLoader
                 values.TryGetValue(KeyOf(spec), out Entry e) ? Fail(e.Value, e.Path, problem) : Fail(node, Join(path, KeyOf(spec)), problem);
         }
 
-        private static string KeyOf(OptionSpec spec) => spec.Key[(spec.Key.LastIndexOf('.') + 1)..];
+        private static string KeyOf(OptionSpec spec) => spec.LeafKey;
     }
 }

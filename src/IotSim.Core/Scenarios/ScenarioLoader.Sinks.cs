@@ -77,7 +77,7 @@ public static partial class ScenarioLoader
                         sink = sink with { FlushInterval = Duration(e.Value, e.Path, OptionSpecs.FlushInterval) };
                         break;
                     case "backpressure":
-                        sink = sink with { Backpressure = (Backpressure)IndexOf(OptionSpecs.Backpressure.Choices, Choice(e.Value, e.Path, OptionSpecs.Backpressure)) };
+                        sink = sink with { Backpressure = (Backpressure)OptionSpecs.Backpressure.IndexOf(Choice(e.Value, e.Path, OptionSpecs.Backpressure)) };
                         break;
                     case "retries":
                         sink = sink with { Retries = Int32(e.Value, e.Path, OptionSpecs.Retries) };
@@ -111,15 +111,6 @@ public static partial class ScenarioLoader
                 }
             }
             return sink with { Settings = settings };
-        }
-
-        private static int IndexOf(IReadOnlyList<string> list, string value)
-        {
-            for (int i = 0; i < list.Count; i++)
-            {
-                if (list[i] == value) return i;
-            }
-            return -1;
         }
 
     }

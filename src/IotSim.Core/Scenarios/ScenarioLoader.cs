@@ -28,7 +28,6 @@ public static partial class ScenarioLoader
     internal static readonly string[] AnomaliesKeys = ["enabled", "probability_scale", "types"];
     internal static readonly string[] AnomalyTypeKeys = ["enabled", "weight", "duration"];
 
-    internal static readonly string[] SimdWidths = ["auto", "scalar", "v128", "v256", "v512"];
 
 
     /// <summary>Names accepted in <c>fleet.industries</c>: <c>all</c>, <c>environmental</c> and the built-in industries.</summary>

@@ -24,18 +24,9 @@ internal sealed class FileSinkProvider : ISinkProvider
             Format = SinkSettings.Choice(options, context, OptionSpecs.FileFormat) ?? OptionSpecs.FileFormat.Choices[0],
             RotateEvery = SinkSettings.Duration(options, context, OptionSpecs.Rotation),
             RotateBytes = SinkSettings.Size(options, context, OptionSpecs.MaxBytes),
-            Compression = compression is null ? Compression.None : (Compression)IndexOf(OptionSpecs.Compression.Choices, compression),
+            Compression = compression is null ? Compression.None : (Compression)OptionSpecs.Compression.IndexOf(compression),
             BatchSize = options.BatchSize,
         };
         return new FileSink(typed, context.Scenario.Shape);
-    }
-
-    private static int IndexOf(IReadOnlyList<string> list, string value)
-    {
-        for (int i = 0; i < list.Count; i++)
-        {
-            if (list[i] == value) return i;
-        }
-        return -1;
     }
 }

@@ -101,8 +101,6 @@ public sealed class SinkRegistry
     public static string KeyOf(OptionSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        string key = spec.Key[(spec.Key.LastIndexOf('.') + 1)..];
-        int space = key.IndexOf(' ', StringComparison.Ordinal);
-        return space < 0 ? key : key[..space];
+        return spec.LeafKey;
     }
 }

@@ -21,22 +21,16 @@ internal sealed class SinkRunner : IDisposable
     private readonly double _retryJitter;
     private readonly int _parallelism;
     private readonly TimeSpan? _flushInterval;
-    private long _dropped;
     private readonly CancellationTokenSource _abort = new();
     private long _generated;
+    private long _dropped;
     private long _written;
     private long _failed;
-    private long _retriesUsed;
     private volatile string? _error;
     private volatile bool _sinkFailed;
     private volatile bool _aborted;
     private volatile bool _finished;
     private Task? _task;
-
-    public SinkRunner(IReadingSink sink, int queueCapacity, int retries = 3, TimeSpan? retryDelay = null)
-        : this(sink, new SinkOptions { Type = "api", QueueCapacity = queueCapacity, Retries = retries, RetryDelay = retryDelay ?? TimeSpan.FromMilliseconds(100), RetryJitter = 0 })
-    {
-    }
 
     public SinkRunner(IReadingSink sink, SinkOptions options)
     {
@@ -76,9 +70,6 @@ internal sealed class SinkRunner : IDisposable
 
     /// <summary>Readings the sink has confirmed as delivered.</summary>
     public long Delivered => Sink.ConfirmedReadings ?? Interlocked.Read(ref _written);
-
-    /// <summary>Writes retried after a passing error.</summary>
-    public long Retries => Interlocked.Read(ref _retriesUsed);
 
     /// <summary>Records an error found outside the write path (e.g. closing); the first error is kept.</summary>
     public void RecordError(string error) => Interlocked.CompareExchange(ref _error, error, null);
@@ -177,11 +168,6 @@ internal sealed class SinkRunner : IDisposable
     /// <summary>Marks the run over: from now on unconfirmed readings count as failed.</summary>
     public void Finish() => _finished = true;
 
-    /// <summary>Flushes the sink made after idle periods (<c>flush_interval</c>).</summary>
-    public long Flushes => Interlocked.Read(ref _flushes);
-
-    private long _flushes;
-
     private async Task ConsumeAsync()
     {
         ChannelReader<ReadingBatch> reader = _queue.Reader;
@@ -219,7 +205,6 @@ internal sealed class SinkRunner : IDisposable
         try
         {
             await Sink.FlushAsync(_abort.Token).ConfigureAwait(false);
-            Interlocked.Increment(ref _flushes);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -283,7 +268,6 @@ internal sealed class SinkRunner : IDisposable
                     Interlocked.Add(ref _failed, batch.Readings);
                     return;
                 }
-                Interlocked.Increment(ref _retriesUsed);
                 try
                 {
                     // Jitter only spreads retries in time; it never changes what is written.
