@@ -143,6 +143,8 @@ public sealed class AccountingTests
         var stuck = new CallbackSink(async (_, _) =>
         {
             if (Interlocked.Increment(ref writes) != 2) return;
+            // The file sink must hold data before the abort, or there is nothing for it to complete.
+            for (int i = 0; i < 500 && Directory.GetFiles(dir.Path).Length == 0; i++) await Task.Delay(10, CancellationToken.None);
             await stop.CancelAsync();
             await abort.CancelAsync();
             // Ignores cancellation, like a write blocked on a pipe; meanwhile the file sink must complete.
