@@ -47,9 +47,15 @@ internal static class InfoCommands
         });
         yield return listSensors;
 
-        var listSinks = new Command("list-sinks", "List the sink types of this build.");
-        listSinks.SetAction(_ =>
+        var markdownOption = new Option<bool>("--markdown") { Description = "Print the sink reference as Markdown tables (the README's sink tables)." };
+        var listSinks = new Command("list-sinks", "List the sink types of this build.") { markdownOption };
+        listSinks.SetAction(parse =>
         {
+            if (parse.GetValue(markdownOption))
+            {
+                output.Write(SinkDocs.Markdown(sinks));
+                return ExitCodes.Ok;
+            }
             output.WriteLine($"{"Sink",-10} {"Formats",-12} Description");
             output.WriteLine(new string('-', 72));
             foreach (ISinkProvider provider in sinks.Providers)

@@ -68,7 +68,7 @@ internal sealed class NarrowEncoder : ReadingEncoder
                 _slots[g][k] = slot;
                 widest = Math.Max(widest, slot.Mid.Length + slot.Tail.Length);
             }
-            _slotBudget[g] = widest + Utf8Writer.MaxValueBytes + _padWidth + endingMax;
+            _slotBudget[g] = widest + ByteWriter.MaxValueBytes + _padWidth + endingMax;
         }
         Header = format == EncodingFormat.Csv
             ? CsvHeader(["timestamp", "device_id", "industry", "sensor", "value", "unit", "anomaly"])
@@ -105,7 +105,7 @@ internal sealed class NarrowEncoder : ReadingEncoder
         int device = Fleet.FirstDevice + (segment.ChannelStart + channelFrom) / group.SensorsPerDevice;
         BeginSegment(segment.TimestampMs);
         byte[] nullToken = NullToken;
-        var writer = new Utf8Writer(output);
+        var writer = new ByteWriter(output);
         for (int c = 0; c < channelCount; c += perDevice, device++)
         {
             int rowLength = BeginDevice(device);
@@ -119,13 +119,13 @@ internal sealed class NarrowEncoder : ReadingEncoder
                     continue;
                 }
                 ref readonly Slot slot = ref slots[k];
-                pos = Utf8Writer.Copy(ref dst, pos, new PaddedBytes(row, rowLength));
-                pos = Utf8Writer.Copy(ref dst, pos, slot.Mid);
+                pos = ByteWriter.Copy(ref dst, pos, new PaddedBytes(row, rowLength));
+                pos = ByteWriter.Copy(ref dst, pos, slot.Mid);
                 float value = values[c + k];
-                int end = Utf8Writer.FormatFixed(ref dst, pos, value, slot.Scale, slot.Precision, padWidth);
-                pos = end >= 0 ? end : Utf8Writer.FormatUnusual(ref dst, pos, value, slot.Precision, padWidth, nullToken);
-                pos = Utf8Writer.Copy(ref dst, pos, slot.Tail);
-                pos = Utf8Writer.Copy(ref dst, pos, in endings[flag & SensorKernel.KindMask]);
+                int end = ByteWriter.FormatFixed(ref dst, pos, value, slot.Scale, slot.Precision, padWidth);
+                pos = end >= 0 ? end : ByteWriter.FormatUnusual(ref dst, pos, value, slot.Precision, padWidth, nullToken);
+                pos = ByteWriter.Copy(ref dst, pos, slot.Tail);
+                pos = ByteWriter.Copy(ref dst, pos, in endings[flag & SensorKernel.KindMask]);
             }
             writer.Advance(pos);
         }

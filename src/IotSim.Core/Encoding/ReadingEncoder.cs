@@ -128,7 +128,7 @@ internal abstract class ReadingEncoder
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected int BeginDevice(int device)
     {
-        int length = _digitsOffset + Utf8Writer.FormatPadded((uint)device, 6, _row.AsSpan(_digitsOffset, MaxDeviceDigits));
+        int length = _digitsOffset + ByteWriter.FormatPadded((uint)device, 6, _row.AsSpan(_digitsOffset, MaxDeviceDigits));
         _idTail.CopyTo(_row, length);
         return length + _idTail.Length;
     }
@@ -153,7 +153,7 @@ internal abstract class ReadingEncoder
         {
             throw new ConfigException(null, 0, "precision", $"encoders support 0..9 decimal digits, found {precision}");
         }
-        return Utf8Writer.Scale(precision);
+        return ByteWriter.Scale(precision);
     }
 
     /// <summary>Anomaly label of kind <paramref name="kind"/> ("" for none).</summary>

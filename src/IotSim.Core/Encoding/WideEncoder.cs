@@ -58,7 +58,7 @@ internal sealed class WideEncoder : ReadingEncoder
                     ? new string(',', s - previous)
                     : ",\"" + TextEscaping.Json(fleet.Sensors[s].Name) + "\":");
                 slots[k] = new Slot(pre, ScaleOf(precision), precision);
-                budget += pre.Length + Utf8Writer.MaxValueBytes;
+                budget += pre.Length + ByteWriter.MaxValueBytes;
                 previous = s;
             }
             _slots[g] = slots;
@@ -91,12 +91,12 @@ internal sealed class WideEncoder : ReadingEncoder
         int device = Fleet.FirstDevice + (segment.ChannelStart + channelFrom) / group.SensorsPerDevice;
         BeginSegment(segment.TimestampMs);
         byte[] nullToken = NullToken;
-        var writer = new Utf8Writer(output);
+        var writer = new ByteWriter(output);
         for (int c = 0; c < channelCount; c += perDevice, device++)
         {
             int rowLength = AppendToRow(BeginDevice(device), Identity(device));
             ref byte dst = ref writer.Reserve(rowLength + PaddedBytes.Padding + budget);
-            int pos = Utf8Writer.Copy(ref dst, 0, new PaddedBytes(Row, rowLength));
+            int pos = ByteWriter.Copy(ref dst, 0, new PaddedBytes(Row, rowLength));
             int firstKind = 0;
             for (int k = 0; k < slots.Length; k++)
             {
@@ -106,21 +106,21 @@ internal sealed class WideEncoder : ReadingEncoder
                 {
                     if (cellsForOmitted)
                     {
-                        pos = Utf8Writer.Copy(ref dst, pos, slot.Pre);
+                        pos = ByteWriter.Copy(ref dst, pos, slot.Pre);
                     }
                     continue;
                 }
-                pos = Utf8Writer.Copy(ref dst, pos, slot.Pre);
+                pos = ByteWriter.Copy(ref dst, pos, slot.Pre);
                 float value = values[c + k];
-                int end = Utf8Writer.FormatFixed(ref dst, pos, value, slot.Scale, slot.Precision, 0);
-                pos = end >= 0 ? end : Utf8Writer.FormatUnusual(ref dst, pos, value, slot.Precision, 0, nullToken);
+                int end = ByteWriter.FormatFixed(ref dst, pos, value, slot.Scale, slot.Precision, 0);
+                pos = end >= 0 ? end : ByteWriter.FormatUnusual(ref dst, pos, value, slot.Precision, 0, nullToken);
                 if (firstKind == 0)
                 {
                     firstKind = flag & SensorKernel.KindMask;
                 }
             }
-            pos = Utf8Writer.Copy(ref dst, pos, in trail);
-            pos = Utf8Writer.Copy(ref dst, pos, in endings[firstKind]);
+            pos = ByteWriter.Copy(ref dst, pos, in trail);
+            pos = ByteWriter.Copy(ref dst, pos, in endings[firstKind]);
             writer.Advance(pos);
         }
         writer.Flush();

@@ -67,6 +67,9 @@ public sealed record OptionSpec
     /// <summary>One line of documentation.</summary>
     public required string Description { get; init; }
 
+    /// <summary>The default as documentation shows it (e.g. <c>100ms</c>, <c>the engine batch</c>), or null when unset means "off".</summary>
+    public string? Default { get; init; }
+
     /// <summary>The allowed values or range as text, as error messages and docs show it.</summary>
     public string Allowed => Kind switch
     {

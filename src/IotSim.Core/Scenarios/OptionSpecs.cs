@@ -70,24 +70,31 @@ public static class OptionSpecs
     public static readonly OptionSpec SensorInterval = new() { Key = Sensor + "interval", Column = "interval_seconds", Kind = OptionKind.Duration, MinDuration = TimeSpan.FromMilliseconds(1), MaxDuration = TimeSpan.FromDays(1), WholeMilliseconds = true, Description = "Reporting interval (CSV: seconds)." };
 
     public static readonly OptionSpec SinkType = new() { Noun = "sink type", Key = Sink + "type", Flag = "--sink", Kind = OptionKind.Choice, Choices = SinkOptions.Types, Description = "Sink type." };
-    public static readonly OptionSpec SinkName = new() { Key = Sink + "name", Kind = OptionKind.Name, Description = "Sink name in reports and file names." };
-    public static readonly OptionSpec ConsoleFormat = new() { Noun = "console format", Key = Sink + "format (console)", Flag = "--format", Kind = OptionKind.Choice, Choices = ["text", "json"], Description = "Console format." };
-    public static readonly OptionSpec FileFormat = new() { Noun = "file format", Key = Sink + "format (file)", Flag = "--output-format", Kind = OptionKind.Choice, Choices = ["csv", "jsonl"], Description = "File format." };
-    public static readonly OptionSpec SinkPath = new() { Key = Sink + "path", Flag = "--output", Kind = OptionKind.Text, IsPath = true, MaxLength = 4096, Description = "Output folder of a file sink." };
+    public static readonly OptionSpec SinkName = new() { Default = "the type (file1, file2, ... when repeated)", Key = Sink + "name", Kind = OptionKind.Name, Description = "Sink name in reports and file names." };
+    public static readonly OptionSpec ConsoleFormat = new() { Default = "text", Noun = "console format", Key = Sink + "format (console)", Flag = "--format", Kind = OptionKind.Choice, Choices = ["text", "json"], Description = "Console format." };
+    public static readonly OptionSpec FileFormat = new() { Default = "csv", Noun = "file format", Key = Sink + "format (file)", Flag = "--output-format", Kind = OptionKind.Choice, Choices = ["csv", "jsonl"], Description = "File format." };
+    public static readonly OptionSpec SinkPath = new() { Default = "./output", Key = Sink + "path", Flag = "--output", Kind = OptionKind.Text, IsPath = true, MaxLength = 4096, Description = "Output folder of a file sink." };
     public static readonly OptionSpec Rotation = new() { Key = Sink + "rotation", Flag = "--rotation", Kind = OptionKind.Duration, MinDuration = TimeSpan.FromSeconds(1), MaxDuration = TimeSpan.FromDays(366), Description = "Start a new file every span of data time." };
     public static readonly OptionSpec MaxBytes = new() { Key = Sink + "max_bytes", Kind = OptionKind.Size, Min = 4096, Description = "Start a new file after this many bytes." };
-    public static readonly OptionSpec Compression = new() { Noun = "compression", Key = Sink + "compression", Flag = "--compression", Kind = OptionKind.Choice, Choices = ["none", "gzip", "lz4"], Description = "File compression." };
-    public static readonly OptionSpec QueueCapacity = new() { Key = Sink + "queue_capacity", Kind = OptionKind.Integer, Min = 1, Max = 1024, Description = "Batches queued before the generator waits." };
+    public static readonly OptionSpec Compression = new() { Default = "none", Noun = "compression", Key = Sink + "compression", Flag = "--compression", Kind = OptionKind.Choice, Choices = ["none", "gzip", "lz4"], Description = "File compression." };
+    public static readonly OptionSpec QueueCapacity = new() { Default = "4", Key = Sink + "queue_capacity", Kind = OptionKind.Integer, Min = 1, Max = 1024, Description = "Engine batches queued for the sink before the backpressure policy applies." };
     public static readonly OptionSpec MaxBuffer = new() { Key = Sink + "max_buffer", Kind = OptionKind.Integer, Min = 1, Max = 1L << 40, Description = "Readings held for the sink before the backpressure policy applies (instead of queue_capacity; whole engine batches, at most 1024)." };
-    public static readonly OptionSpec FlushInterval = new() { Key = Sink + "flush_interval", Kind = OptionKind.Duration, MinDuration = TimeSpan.FromMilliseconds(1), MaxDuration = TimeSpan.FromHours(1), Description = "Flush what the sink buffers once no batch has come for this long." };
-    public static readonly OptionSpec Backpressure = new() { Key = Sink + "backpressure", Kind = OptionKind.Choice, Noun = "backpressure policy", Choices = ["block", "drop_oldest", "drop_newest"], Description = "When the sink's queue is full: block the generator, or drop the oldest or the newest queued batch (every dropped reading is counted)." };
-    public static readonly OptionSpec Retries = new() { Key = Sink + "retries", Kind = OptionKind.Integer, Min = 0, Max = 100, Description = "Attempts after a failed write before the sink is marked failed (errors that cannot heal are never retried)." };
-    public static readonly OptionSpec RetryDelay = new() { Key = Sink + "retry_delay", Kind = OptionKind.Duration, MinDuration = TimeSpan.Zero, MaxDuration = TimeSpan.FromMinutes(10), Description = "Delay before the first retry; it doubles for each further one." };
-    public static readonly OptionSpec RetryMaxDelay = new() { Key = Sink + "retry_max_delay", Kind = OptionKind.Duration, MinDuration = TimeSpan.Zero, MaxDuration = TimeSpan.FromHours(1), Description = "Longest delay between retries." };
-    public static readonly OptionSpec RetryJitter = new() { Key = Sink + "retry_jitter", Kind = OptionKind.Number, Min = 0, Max = 1, Description = "Random share of each delay taken off, so many sinks do not retry in step." };
-    public static readonly OptionSpec Parallelism = new() { Key = Sink + "parallelism", Kind = OptionKind.Integer, Min = 1, Max = 64, Description = "Concurrent writers, for sink types that support them (ordered sinks take 1)." };
-    public static readonly OptionSpec SinkBatchSize = new() { Key = Sink + "batch_size", Kind = OptionKind.Integer, Min = 1, Max = 64 << 20, Description = "Readings per encoded chunk." };
+    public static readonly OptionSpec FlushInterval = new() { Key = Sink + "flush_interval", Kind = OptionKind.Duration, MinDuration = TimeSpan.FromMilliseconds(1), MaxDuration = TimeSpan.FromHours(1), Description = "Once no batch has arrived for this long, the sink hands over what it buffers (IReadingSink.FlushAsync)." };
+    public static readonly OptionSpec Backpressure = new() { Default = "block", Key = Sink + "backpressure", Kind = OptionKind.Choice, Noun = "backpressure policy", Choices = ["block", "drop_oldest", "drop_newest"], Description = "When the sink's queue is full: block the generator, or drop the oldest or the newest queued batch (every dropped reading is counted)." };
+    public static readonly OptionSpec Retries = new() { Default = "3", Key = Sink + "retries", Kind = OptionKind.Integer, Min = 0, Max = 100, Description = "Attempts after a failed write before the sink is marked failed (errors that cannot heal are never retried)." };
+    public static readonly OptionSpec RetryDelay = new() { Default = "100ms", Key = Sink + "retry_delay", Kind = OptionKind.Duration, MinDuration = TimeSpan.Zero, MaxDuration = TimeSpan.FromMinutes(10), Description = "Delay before the first retry; it doubles for each further one." };
+    public static readonly OptionSpec RetryMaxDelay = new() { Default = "10s", Key = Sink + "retry_max_delay", Kind = OptionKind.Duration, MinDuration = TimeSpan.Zero, MaxDuration = TimeSpan.FromHours(1), Description = "Longest delay between retries." };
+    public static readonly OptionSpec RetryJitter = new() { Default = "0.2", Key = Sink + "retry_jitter", Kind = OptionKind.Number, Min = 0, Max = 1, Description = "Random share of each delay taken off, so many sinks do not retry in step." };
+    public static readonly OptionSpec Parallelism = new() { Default = "1", Key = Sink + "parallelism", Kind = OptionKind.Integer, Min = 1, Max = 64, Description = "Concurrent writers, for sink types that support them (ordered sinks take 1)." };
+    public static readonly OptionSpec SinkBatchSize = new() { Default = "the engine batch", Key = Sink + "batch_size", Kind = OptionKind.Integer, Min = 1, Max = 64 << 20, Description = "Readings per write call handed to the sink's target (an encoded chunk, a COPY, a message batch); distinct from the engine's batch (engine.batch_size)." };
 #pragma warning restore CS1591
+
+    /// <summary>The keys every sink takes, in the order of <see cref="SinkOptions.CommonKeys"/>.</summary>
+    public static IReadOnlyList<OptionSpec> SinkCommon =>
+    [
+        SinkType, SinkName, QueueCapacity, MaxBuffer, FlushInterval, SinkBatchSize, Backpressure, Retries, RetryDelay, RetryMaxDelay,
+        RetryJitter, Parallelism,
+    ];
 
     /// <summary>Every option, for documentation and the consistency tests.</summary>
     public static IReadOnlyList<OptionSpec> All =>

@@ -50,6 +50,46 @@ public sealed class FlowControlTests
     }
 
     [Fact]
+    public async Task Block_HoldsTheGeneratorWithinItsFixedBatchPool()
+    {
+        // Memory under block is bounded by construction: batches come from a fixed pool, so the generator can run at
+        // most the pool ahead of the slowest sink. Seen from the slow sink: the lead and the distinct batch objects.
+        var batches = new HashSet<ReadingBatch>(ReferenceEqualityComparer.Instance);
+        long produced = 0;
+        long consumed = 0;
+        long maxLead = 0;
+        var slow = new CallbackSink(async (batch, _) =>
+        {
+            lock (batches)
+            {
+                batches.Add(batch);
+                consumed++;
+                maxLead = Math.Max(maxLead, Interlocked.Read(ref produced) - consumed);
+            }
+            await Task.Delay(2, CancellationToken.None);
+        });
+        var fast = new CallbackSink((batch, _) =>
+        {
+            Interlocked.Increment(ref produced);
+            return ValueTask.CompletedTask;
+        }, "fast");
+        Scenario scenario = s_scenario with
+        {
+            Duration = TimeSpan.FromMinutes(3),
+            Sinks = [new SinkOptions { Type = "api", QueueCapacity = Capacity }, new SinkOptions { Type = "api", Name = "fast", QueueCapacity = Capacity }],
+        };
+        int pool = FleetPlan.Create(scenario, scenario.Start ?? DateTimeOffset.UnixEpoch).PoolBatches;
+        RunReport report = await new Simulator(s_scenario with { Duration = scenario.Duration })
+            .AddSink(slow, new SinkOptions { Type = "api", QueueCapacity = Capacity })
+            .AddSink(fast, new SinkOptions { Type = "api", QueueCapacity = Capacity })
+            .RunAsync();
+        Assert.Equal(report.Generated, report.Sinks[0].Delivered);
+        Assert.True(consumed > 3 * pool, $"the run must outlast the pool many times over ({consumed} batches, pool {pool})");
+        Assert.InRange(batches.Count, 1, pool);
+        Assert.InRange(maxLead, 0, pool);
+    }
+
+    [Fact]
     public async Task DropNewest_KeepsTheFirstBatches_AndCountsEveryDroppedReading()
     {
         var (r, seen, batches) = await RunSlowAsync(Backpressure.DropNewest);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using IotSim.Core.Encoders;
 using IotSim.Core.Scenarios;
@@ -120,6 +121,40 @@ public sealed class SinkRegistryTests
         Assert.Contains("#     every: How often to count.", text, StringComparison.Ordinal);
         Assert.Contains("#     rotation: ", text, StringComparison.Ordinal);
         Assert.Single(ScenarioLoader.Load(text, "starter.yaml", null, registry).Sinks);
+    }
+
+    [Fact]
+    public void Docs_ListARegisteredProvidersKeysAndCapabilities()
+    {
+        var registry = SinkRegistry.CreateDefault().Register(new CountingProvider("counting"));
+        string docs = SinkDocs.Markdown(registry);
+        Assert.Contains("| `counting` | `every`: 1ms", docs, StringComparison.Ordinal);
+        Assert.Contains("How often to count. | no | yes | Counts readings (test provider). |", docs, StringComparison.Ordinal);
+        Assert.Contains("| `type` | — | console, file, null, counting |", docs, StringComparison.Ordinal);
+        Assert.Contains("<br>`compression` (none): none \\| gzip \\| lz4. File compression. |", docs, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CommonSpecs_MatchTheCommonKeys_AndDocumentTheRealDefaults()
+    {
+        Assert.Equal(SinkOptions.CommonKeys, OptionSpecs.SinkCommon.Select(s => s.LeafKey));
+        var defaults = new SinkOptions { Type = "null" };
+        Assert.Equal(defaults.QueueCapacity.ToString(CultureInfo.InvariantCulture), OptionSpecs.QueueCapacity.Default);
+        Assert.Equal(defaults.Retries.ToString(CultureInfo.InvariantCulture), OptionSpecs.Retries.Default);
+        Assert.Equal(defaults.Parallelism.ToString(CultureInfo.InvariantCulture), OptionSpecs.Parallelism.Default);
+        Assert.Equal(defaults.RetryJitter.ToString(CultureInfo.InvariantCulture), OptionSpecs.RetryJitter.Default);
+        Assert.Equal(defaults.RetryDelay, DurationParser.Parse(OptionSpecs.RetryDelay.Default!));
+        Assert.Equal(defaults.RetryMaxDelay, DurationParser.Parse(OptionSpecs.RetryMaxDelay.Default!));
+        Assert.Equal(defaults.Backpressure.ToString(), OptionSpecs.Backpressure.Default!.Replace("_", "", StringComparison.Ordinal), ignoreCase: true);
+        Assert.Null(defaults.MaxBuffer);
+        Assert.Null(OptionSpecs.MaxBuffer.Default);
+        Assert.Null(defaults.FlushInterval);
+        Assert.Null(OptionSpecs.FlushInterval.Default);
+        var file = new FileSinkOptions();
+        Assert.Equal(file.Path, OptionSpecs.SinkPath.Default);
+        Assert.Equal(file.Format, OptionSpecs.FileFormat.Default);
+        Assert.Equal(file.Compression.ToString(), OptionSpecs.Compression.Default, ignoreCase: true);
+        Assert.Equal(OptionSpecs.ConsoleFormat.Choices[0], OptionSpecs.ConsoleFormat.Default);
     }
 
     /// <summary>A sink type defined outside Core, as a target project would.</summary>

@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -8,13 +10,20 @@ using System.Runtime.Intrinsics;
 namespace IotSim.Core.Encoders;
 
 /// <summary>
-/// Hand-written hot path: a UTF-8 writer over an <see cref="IBufferWriter{T}"/> that caches a reference to the
-/// current span (MemoryPack style); growth is a separate non-inlined method. Encoders reserve room once per device
-/// with <see cref="Reserve"/>, write through the static cursor helpers (<see cref="Copy(ref byte, int, byte[])"/>,
-/// <see cref="FormatFixed"/>) with a local position the JIT keeps in a register, then <see cref="Advance"/>.
-/// Call <see cref="Flush"/> to commit to the output.
+/// Hand-written hot path: the allocation-free byte writer every IotSim encoder is built on, text (CSV, JSON Lines)
+/// and binary (PostgreSQL COPY, frames) alike. It writes over an <see cref="IBufferWriter{T}"/> and caches a
+/// reference to the current span (MemoryPack style); growth is a separate non-inlined method.
 /// </summary>
-internal ref struct Utf8Writer
+/// <remarks>
+/// <para>The pattern: reserve the most a unit (a row, a device's readings) can take once with <see cref="Reserve"/>,
+/// write through the static cursor helpers (<see cref="Copy(ref byte, int, byte[])"/>, <see cref="FormatFixed"/>,
+/// <see cref="Int32BigEndian"/>, ...) with a local position the JIT keeps in a register, then <see cref="Advance"/>
+/// by the bytes written. <see cref="Flush"/> commits to the output. The helpers do not check bounds: writing past
+/// what was reserved corrupts memory, so size reservations from the helpers' documented maxima.</para>
+/// <para>Experimental (<c>IOTSIM001</c>): the API may still change.</para>
+/// </remarks>
+[Experimental("IOTSIM001")]
+public ref struct ByteWriter
 {
     /// <summary>Upper bound of the bytes <see cref="FormatFixed"/> or <see cref="FormatUnusual"/> write for one value, padding aside.</summary>
     public const int MaxValueBytes = 48;
@@ -38,7 +47,8 @@ internal ref struct Utf8Writer
     private int _length;
     private int _pos;
 
-    public Utf8Writer(IBufferWriter<byte> output)
+    /// <summary>A writer that appends to <paramref name="output"/>.</summary>
+    public ByteWriter(IBufferWriter<byte> output)
     {
         _output = output;
         _start = ref Unsafe.NullRef<byte>();
@@ -229,6 +239,66 @@ internal ref struct Utf8Writer
         }
         return digits;
     }
+
+    /// <summary>Writes <paramref name="value"/> in network byte order (2 bytes); returns the new position.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Int16BigEndian(ref byte dst, int pos, short value)
+    {
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, pos), BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(value) : value);
+        return pos + sizeof(short);
+    }
+
+    /// <summary>Writes <paramref name="value"/> in network byte order (4 bytes); returns the new position.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Int32BigEndian(ref byte dst, int pos, int value)
+    {
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, pos), BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(value) : value);
+        return pos + sizeof(int);
+    }
+
+    /// <summary>Writes <paramref name="value"/> in network byte order (8 bytes); returns the new position.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Int64BigEndian(ref byte dst, int pos, long value)
+    {
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, pos), BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(value) : value);
+        return pos + sizeof(long);
+    }
+
+    /// <summary>Writes the IEEE 754 bits of <paramref name="value"/> in network byte order (4 bytes); returns the new position.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int SingleBigEndian(ref byte dst, int pos, float value) =>
+        Int32BigEndian(ref dst, pos, BitConverter.SingleToInt32Bits(value));
+
+    /// <summary>Writes the IEEE 754 bits of <paramref name="value"/> in network byte order (8 bytes); returns the new position.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int DoubleBigEndian(ref byte dst, int pos, double value) =>
+        Int64BigEndian(ref dst, pos, BitConverter.DoubleToInt64Bits(value));
+
+    /// <summary>Writes <paramref name="value"/> in little-endian order (4 bytes); returns the new position.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Int32LittleEndian(ref byte dst, int pos, int value)
+    {
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, pos), BitConverter.IsLittleEndian ? value : BinaryPrimitives.ReverseEndianness(value));
+        return pos + sizeof(int);
+    }
+
+    /// <summary>Writes <paramref name="value"/> in little-endian order (8 bytes); returns the new position.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Int64LittleEndian(ref byte dst, int pos, long value)
+    {
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, pos), BitConverter.IsLittleEndian ? value : BinaryPrimitives.ReverseEndianness(value));
+        return pos + sizeof(long);
+    }
+
+    /// <summary>Writes the IEEE 754 bits of <paramref name="value"/> in little-endian order (4 bytes); returns the new position.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int SingleLittleEndian(ref byte dst, int pos, float value) =>
+        Int32LittleEndian(ref dst, pos, BitConverter.SingleToInt32Bits(value));
+
+    /// <summary>Writes the IEEE 754 bits of <paramref name="value"/> in little-endian order (8 bytes); returns the new position.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int DoubleLittleEndian(ref byte dst, int pos, double value) =>
+        Int64LittleEndian(ref dst, pos, BitConverter.DoubleToInt64Bits(value));
 
     /// <summary>Decimal digits of <paramref name="value"/> (1 for 0).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

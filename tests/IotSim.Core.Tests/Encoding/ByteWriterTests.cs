@@ -1,18 +1,19 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using IotSim.Core.Encoders;
 
 namespace IotSim.Core.Tests.Encoders;
 
-public sealed class Utf8WriterTests
+public sealed class ByteWriterTests
 {
     private static string Fixed(float value, int precision, int pad = 0)
     {
         var output = new ArrayBufferWriter<byte>();
-        var writer = new Utf8Writer(output);
-        ref byte dst = ref writer.Reserve(Utf8Writer.MaxValueBytes + pad);
-        int end = Utf8Writer.FormatFixed(ref dst, 0, value, Utf8Writer.Scale(precision), precision, pad);
+        var writer = new ByteWriter(output);
+        ref byte dst = ref writer.Reserve(ByteWriter.MaxValueBytes + pad);
+        int end = ByteWriter.FormatFixed(ref dst, 0, value, ByteWriter.Scale(precision), precision, pad);
         Assert.True(end > 0);
         writer.Advance(end);
         writer.Flush();
@@ -71,10 +72,10 @@ public sealed class Utf8WriterTests
     public void FormatFixed_NonFiniteOrHuge_RefusesAndTheFallbackWrites(float value, int precision, int pad, string expected)
     {
         var output = new ArrayBufferWriter<byte>();
-        var writer = new Utf8Writer(output);
-        ref byte dst = ref writer.Reserve(Utf8Writer.MaxValueBytes + pad);
-        Assert.Equal(-1, Utf8Writer.FormatFixed(ref dst, 0, value, Utf8Writer.Scale(precision), precision, pad));
-        writer.Advance(Utf8Writer.FormatUnusual(ref dst, 0, value, precision, pad, "null"u8.ToArray()));
+        var writer = new ByteWriter(output);
+        ref byte dst = ref writer.Reserve(ByteWriter.MaxValueBytes + pad);
+        Assert.Equal(-1, ByteWriter.FormatFixed(ref dst, 0, value, ByteWriter.Scale(precision), precision, pad));
+        writer.Advance(ByteWriter.FormatUnusual(ref dst, 0, value, precision, pad, "null"u8.ToArray()));
         writer.Flush();
         Assert.Equal(expected, Encoding.UTF8.GetString(output.WrittenSpan));
     }
@@ -89,22 +90,22 @@ public sealed class Utf8WriterTests
     [Fact]
     public void CountDigits_EveryPowerOfTenBoundary()
     {
-        Assert.Equal(1, Utf8Writer.CountDigits(0));
+        Assert.Equal(1, ByteWriter.CountDigits(0));
         ulong power = 1;
         for (int digits = 1; digits <= 19; digits++)
         {
-            Assert.Equal(digits, Utf8Writer.CountDigits(power));
-            Assert.Equal(digits, Utf8Writer.CountDigits(power * 10 - 1));
+            Assert.Equal(digits, ByteWriter.CountDigits(power));
+            Assert.Equal(digits, ByteWriter.CountDigits(power * 10 - 1));
             power *= 10;
         }
-        Assert.Equal(20, Utf8Writer.CountDigits(ulong.MaxValue));
+        Assert.Equal(20, ByteWriter.CountDigits(ulong.MaxValue));
     }
 
     [Fact]
     public void Write_GrowsAcrossSpans_AndKeepsOrder()
     {
         var output = new ArrayBufferWriter<byte>(16);
-        var writer = new Utf8Writer(output);
+        var writer = new ByteWriter(output);
         var expected = new StringBuilder();
         for (int i = 0; i < 5000; i++)
         {
@@ -127,5 +128,57 @@ public sealed class Utf8WriterTests
             IsoTimestamp.Format(ms, buffer);
             Assert.Equal(EncoderTestKit.Iso(DateTimeOffset.FromUnixTimeMilliseconds(ms)), Encoding.ASCII.GetString(buffer));
         }
+    }
+
+    [Fact]
+    public void BinaryHelpers_MatchBinaryPrimitives_AcrossBufferGrowth()
+    {
+        // A PostgreSQL-COPY-like row layout repeated until the writer has grown over several spans.
+        var random = new Random(11);
+        var output = new ArrayBufferWriter<byte>(16);
+        var expected = new List<byte>();
+        var writer = new ByteWriter(output);
+        Span<byte> scratch = stackalloc byte[8];
+        for (int row = 0; row < 2000; row++)
+        {
+            short s = (short)random.Next(short.MinValue, short.MaxValue + 1);
+            int i = random.Next(int.MinValue, int.MaxValue);
+            long l = random.NextInt64(long.MinValue, long.MaxValue);
+            float f = (float)(random.NextDouble() * 2e6 - 1e6);
+            double d = random.NextDouble() * 2e9 - 1e9;
+            ref byte dst = ref writer.Reserve(64);
+            int pos = ByteWriter.Int16BigEndian(ref dst, 0, s);
+            pos = ByteWriter.Int32BigEndian(ref dst, pos, i);
+            pos = ByteWriter.Int64BigEndian(ref dst, pos, l);
+            pos = ByteWriter.SingleBigEndian(ref dst, pos, f);
+            pos = ByteWriter.DoubleBigEndian(ref dst, pos, d);
+            pos = ByteWriter.Int32LittleEndian(ref dst, pos, i);
+            pos = ByteWriter.Int64LittleEndian(ref dst, pos, l);
+            pos = ByteWriter.SingleLittleEndian(ref dst, pos, f);
+            pos = ByteWriter.DoubleLittleEndian(ref dst, pos, d);
+            writer.Advance(pos);
+
+            BinaryPrimitives.WriteInt16BigEndian(scratch, s);
+            expected.AddRange(scratch[..2]);
+            BinaryPrimitives.WriteInt32BigEndian(scratch, i);
+            expected.AddRange(scratch[..4]);
+            BinaryPrimitives.WriteInt64BigEndian(scratch, l);
+            expected.AddRange(scratch[..8]);
+            BinaryPrimitives.WriteSingleBigEndian(scratch, f);
+            expected.AddRange(scratch[..4]);
+            BinaryPrimitives.WriteDoubleBigEndian(scratch, d);
+            expected.AddRange(scratch[..8]);
+            BinaryPrimitives.WriteInt32LittleEndian(scratch, i);
+            expected.AddRange(scratch[..4]);
+            BinaryPrimitives.WriteInt64LittleEndian(scratch, l);
+            expected.AddRange(scratch[..8]);
+            BinaryPrimitives.WriteSingleLittleEndian(scratch, f);
+            expected.AddRange(scratch[..4]);
+            BinaryPrimitives.WriteDoubleLittleEndian(scratch, d);
+            expected.AddRange(scratch[..8]);
+        }
+        writer.Flush();
+        Assert.Equal(expected.Count, output.WrittenCount);
+        Assert.True(output.WrittenSpan.SequenceEqual(expected.ToArray()));
     }
 }
