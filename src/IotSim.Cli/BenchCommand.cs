@@ -12,9 +12,9 @@ namespace IotSim.Cli;
 /// </summary>
 internal static class BenchCommand
 {
-    public static Command Create(TextWriter output, TextWriter error)
+    public static Command Create(TextWriter output, TextWriter error, Func<string, string?>? environment = null)
     {
-        var overrides = new ScenarioOptions();
+        var overrides = new ScenarioOptions(environment);
         var repeat = new Option<int>("--repeat", "-r") { Description = "Number of timed runs (the median is reported).", DefaultValueFactory = _ => 5 };
         var target = new Option<string>("--target") { Description = "null (generator only) or csv (CSV files in a temporary folder, deleted afterwards).", DefaultValueFactory = _ => "null" };
         var command = new Command("bench", "Measure end-to-end throughput (default: all industries, 1000 devices, 1 s interval, 10 min backfill → 227 M readings into the null sink).");

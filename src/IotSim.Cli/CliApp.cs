@@ -7,14 +7,18 @@ namespace IotSim.Cli;
 /// <summary>The <c>iotsim</c> command tree.</summary>
 internal static class CliApp
 {
-    /// <summary>Parses and runs a command line; output and errors go to the given writers.</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Stream? consoleStream = null, RunSignals? signals = null)
+    /// <summary>
+    /// Parses and runs a command line; output and errors go to the given writers. <paramref name="environment"/> reads
+    /// environment variables (the process's when null).
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Stream? consoleStream = null, RunSignals? signals = null,
+        Func<string, string?>? environment = null)
     {
         var root = new RootCommand("IotSim: a fast, reproducible load generator for industrial IoT sensor data.");
         // The sink types this program ships: each target project registers its provider here, in one call.
         SinkRegistry sinks = SinkRegistry.CreateDefault();
-        root.Subcommands.Add(RunCommand.Create(output, error, consoleStream, signals, sinks));
-        root.Subcommands.Add(BenchCommand.Create(output, error));
+        root.Subcommands.Add(RunCommand.Create(output, error, consoleStream, signals, sinks, environment));
+        root.Subcommands.Add(BenchCommand.Create(output, error, environment));
         foreach (Command c in InfoCommands.Create(output, error, sinks))
         {
             root.Subcommands.Add(c);

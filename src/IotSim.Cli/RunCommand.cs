@@ -22,10 +22,11 @@ internal static class RunCommand
         Description = "After Ctrl-C or SIGTERM, how long queued readings are still delivered before the run stops at once (default 10s).",
     };
 
-    public static Command Create(TextWriter output, TextWriter error, Stream? consoleStream, RunSignals? signals, SinkRegistry sinkTypes)
+    public static Command Create(TextWriter output, TextWriter error, Stream? consoleStream, RunSignals? signals, SinkRegistry sinkTypes,
+        Func<string, string?>? environment = null)
     {
-        var scenarioArg = new Argument<string?>("scenario") { Description = "Scenario YAML file (optional; see init-config).", Arity = ArgumentArity.ZeroOrOne };
-        var overrides = new ScenarioOptions();
+        var scenarioArg = new Argument<string?>("scenario") { Description = "Scenario YAML file (optional; see init-config; else $IOTSIM_CONFIG or $CONFIG_FILE).", Arity = ArgumentArity.ZeroOrOne };
+        var overrides = new ScenarioOptions(environment);
         var sinks = new Option<string[]>("--sink", "-s") { Description = $"Sink (repeatable); replaces the scenario's sinks. Allowed: {sinkTypes.TypeSpec.Allowed}.", AllowMultipleArgumentsPerToken = false };
         var outputDir = ScenarioOptions.Make(OptionSpecs.SinkPath, "-o");
         var outputFormat = ScenarioOptions.Make(OptionSpecs.FileFormat);
@@ -41,7 +42,7 @@ internal static class RunCommand
 
         command.SetAction(async (parse, cancellationToken) =>
         {
-            string? path = parse.GetValue(scenarioArg);
+            string? path = overrides.ScenarioPath(parse.GetValue(scenarioArg));
             Scenario scenario = path is null ? new Scenario() : ScenarioLoader.LoadFile(path, sinkTypes);
             scenario = overrides.Apply(scenario, parse);
             scenario = scenario with { Sinks = UniqueNames(ApplySinkOptions(scenario.Sinks, parse, sinkTypes, sinks, outputDir, outputFormat, format, rotation, compression)) };

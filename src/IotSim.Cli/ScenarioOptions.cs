@@ -7,10 +7,38 @@ namespace IotSim.Cli;
 /// <summary>
 /// The command-line overrides shared by <c>run</c> and <c>bench</c>, and how they apply to a scenario. Every option
 /// is read as text and parsed by its <see cref="OptionSpec"/>, the same definition the YAML loader uses, so limits,
-/// forms and messages are the same from the command line and from a file; errors name the flag.
+/// forms and messages are the same from the command line and from a file; errors name the flag. Each option can
+/// also come from the environment as <c>IOTSIM_</c> + the flag's name (<c>--batch-size</c> → <c>IOTSIM_BATCH_SIZE</c>;
+/// <c>IOTSIM_SIMD</c> keeps its own meaning, forcing the width of <c>auto</c>);
+/// precedence: command line, then environment, then the scenario file. Errors then name the variable.
 /// </summary>
-internal sealed class ScenarioOptions
+internal sealed class ScenarioOptions(Func<string, string?>? environment = null)
 {
+    /// <summary>Environment variables naming the scenario file when no argument does, in order.</summary>
+    public static readonly string[] ConfigVariables = ["IOTSIM_CONFIG", "CONFIG_FILE"];
+
+    private readonly Func<string, string?> _environment = environment ?? Environment.GetEnvironmentVariable;
+
+    /// <summary>The environment variable of a flag: <c>--batch-size</c> → <c>IOTSIM_BATCH_SIZE</c>.</summary>
+    public static string VariableOf(string flag) => "IOTSIM_" + flag.TrimStart('-').Replace('-', '_').ToUpperInvariant();
+
+    /// <summary>The scenario file: the argument, else the first of <see cref="ConfigVariables"/> that is set.</summary>
+    public string? ScenarioPath(string? argument) =>
+        argument ?? ConfigVariables.Select(v => _environment(v)).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+
+    /// <summary>The value of <paramref name="option"/> from the command line, else from its environment variable, with the name to blame.</summary>
+    private (string? Text, string Source) Value(ParseResult p, Option<string?> option)
+    {
+        if (p.GetValue(option) is { } text) return (text, option.Name);
+        if (option == Simd)
+        {
+            // IOTSIM_SIMD already forces the kernel width wherever simd is auto (SensorKernel.ForceWidthVariable).
+            return (null, option.Name);
+        }
+        string variable = VariableOf(option.Name);
+        return _environment(variable) is { Length: > 0 } env ? (env, variable) : (null, option.Name);
+    }
+
     public Option<string?> Seed { get; } = Make(OptionSpecs.Seed);
     public Option<string?> Industries { get; } = Make(OptionSpecs.Industries, "-i", "Comma-separated: 'all', built-in industries (see list-industries) or 'environmental'.");
     public Option<string?> Devices { get; } = Make(OptionSpecs.Devices, "-n");
@@ -41,31 +69,33 @@ internal sealed class ScenarioOptions
 
     public Scenario Apply(Scenario s, ParseResult p)
     {
-        if (p.GetValue(Seed) is { } seed) s = Set(s, OptionSpecs.Seed) with { Seed = Check(OptionSpecs.Seed, OptionSpecs.Seed.ParseUInt64(seed, out ulong v), v) };
-        if (p.GetValue(Industries) is { } industries)
+        ArgumentNullException.ThrowIfNull(p);
+        if (Value(p, Seed) is ({ } seed, var seedFrom)) s = s.SetBy(OptionSpecs.Seed.Key, seedFrom) with { Seed = Check(seedFrom, OptionSpecs.Seed.ParseUInt64(seed, out ulong v), v) };
+        if (Value(p, Industries) is ({ } industries, var industriesFrom))
         {
             var list = new List<string>();
             foreach (string item in industries.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                list.Add(Check(OptionSpecs.Industries, OptionSpecs.Industries.ParseChoice(item, out string name), name));
+                list.Add(Check(industriesFrom, OptionSpecs.Industries.ParseChoice(item, out string name), name));
             }
-            if (list.Count == 0) throw new ConfigException(null, 0, OptionSpecs.Industries.Flag, $"name at least one industry; allowed: {OptionSpecs.Industries.Allowed}");
-            s = Set(s, OptionSpecs.Industries) with { Industries = list };
+            if (list.Count == 0) throw new ConfigException(null, 0, industriesFrom, $"name at least one industry; allowed: {OptionSpecs.Industries.Allowed}");
+            s = s.SetBy(OptionSpecs.Industries.Key, industriesFrom) with { Industries = list };
         }
-        if (p.GetValue(Devices) is { } devices) s = Set(s, OptionSpecs.Devices) with { Devices = (int)Integer(OptionSpecs.Devices, devices) };
-        if (p.GetValue(Interval) is { } interval) s = Set(s, OptionSpecs.Interval) with { Interval = ParseDuration(OptionSpecs.Interval, interval) };
-        if (p.GetValue(Start) is { } start) s = Set(s, OptionSpecs.Start) with { Start = Timestamp(OptionSpecs.Start, start) };
-        if (p.GetValue(Duration) is { } duration) s = Set(s, OptionSpecs.Duration) with { Duration = ParseDuration(OptionSpecs.Duration, duration), End = null };
-        if (p.GetValue(End) is { } end)
+        if (Value(p, Devices) is ({ } devices, var devicesFrom)) s = s.SetBy(OptionSpecs.Devices.Key, devicesFrom) with { Devices = (int)Check(devicesFrom, OptionSpecs.Devices.ParseInteger(devices, out long n), n) };
+        if (Value(p, Interval) is ({ } interval, var intervalFrom)) s = s.SetBy(OptionSpecs.Interval.Key, intervalFrom) with { Interval = Check(intervalFrom, OptionSpecs.Interval.ParseDuration(interval, out TimeSpan i), i) };
+        if (Value(p, Start) is ({ } start, var startFrom)) s = s.SetBy(OptionSpecs.Start.Key, startFrom) with { Start = Check(startFrom, OptionSpecs.Start.ParseTimestamp(start, out DateTimeOffset t), t) };
+        var (duration, durationFrom) = Value(p, Duration);
+        if (duration is not null) s = s.SetBy(OptionSpecs.Duration.Key, durationFrom) with { Duration = Check(durationFrom, OptionSpecs.Duration.ParseDuration(duration, out TimeSpan d), d), End = null };
+        if (Value(p, End) is ({ } end, var endFrom))
         {
-            if (p.GetValue(Duration) is not null) throw new ConfigException(null, 0, "--end", "give either --duration or --end, not both");
-            s = Set(s, OptionSpecs.End) with { End = Timestamp(OptionSpecs.End, end), Duration = null };
+            if (duration is not null) throw new ConfigException(null, 0, endFrom, $"give either {durationFrom} or {endFrom}, not both");
+            s = s.SetBy(OptionSpecs.End.Key, endFrom) with { End = Check(endFrom, OptionSpecs.End.ParseTimestamp(end, out DateTimeOffset e), e), Duration = null };
         }
-        if (p.GetValue(Mode) is { } mode)
+        if (Value(p, Mode) is ({ } mode, var modeFrom))
         {
-            s = Set(s, OptionSpecs.Mode) with
+            s = s.SetBy(OptionSpecs.Mode.Key, modeFrom) with
             {
-                Mode = Choice(OptionSpecs.Mode, mode) switch
+                Mode = Check(modeFrom, OptionSpecs.Mode.ParseChoice(mode, out string m), m) switch
                 {
                     "realtime" => TimeMode.Realtime,
                     "rate" => TimeMode.Rate,
@@ -73,20 +103,20 @@ internal sealed class ScenarioOptions
                 },
             };
         }
-        if (p.GetValue(Rate) is { } rate) s = Set(s, OptionSpecs.Rate) with { Rate = RateProfile.Constant(Check(OptionSpecs.Rate, OptionSpecs.Rate.ParseNumber(rate, out double r), r)) };
-        if (p.GetValue(Speed) is { } speed) s = Set(s, OptionSpecs.Speed) with { Speed = Check(OptionSpecs.Speed, OptionSpecs.Speed.ParseNumber(speed, out double v), v) };
-        if (p.GetValue(Threads) is { } threads) s = Set(s, OptionSpecs.Threads) with { Threads = (int)Integer(OptionSpecs.Threads, threads) };
-        if (p.GetValue(BatchSize) is { } batch) s = Set(s, OptionSpecs.BatchSize) with { BatchSize = (int)Integer(OptionSpecs.BatchSize, batch) };
-        if (p.GetValue(Simd) is { } simd) s = Set(s, OptionSpecs.Simd) with { Simd = (SimdWidth)OptionSpecs.Simd.IndexOf(Choice(OptionSpecs.Simd, simd)) };
-        if (p.GetValue(Shard) is { } shard) s = Set(s, OptionSpecs.Shard) with { Shard = Check(OptionSpecs.Shard, OptionSpecs.Shard.ParseShard(shard, out Shard v), v) };
-        if (p.GetValue(Shape) is { } shape) s = Set(s, OptionSpecs.Shape) with { Shape = Choice(OptionSpecs.Shape, shape) == "wide" ? OutputShape.Wide : OutputShape.Narrow };
+        if (Value(p, Rate) is ({ } rate, var rateFrom)) s = s.SetBy(OptionSpecs.Rate.Key, rateFrom) with { Rate = RateProfile.Constant(Check(rateFrom, OptionSpecs.Rate.ParseNumber(rate, out double r), r)) };
+        if (Value(p, Speed) is ({ } speed, var speedFrom)) s = s.SetBy(OptionSpecs.Speed.Key, speedFrom) with { Speed = Check(speedFrom, OptionSpecs.Speed.ParseNumber(speed, out double v), v) };
+        if (Value(p, Threads) is ({ } threads, var threadsFrom)) s = s.SetBy(OptionSpecs.Threads.Key, threadsFrom) with { Threads = (int)Check(threadsFrom, OptionSpecs.Threads.ParseInteger(threads, out long n), n) };
+        if (Value(p, BatchSize) is ({ } batch, var batchFrom)) s = s.SetBy(OptionSpecs.BatchSize.Key, batchFrom) with { BatchSize = (int)Check(batchFrom, OptionSpecs.BatchSize.ParseInteger(batch, out long n), n) };
+        if (Value(p, Simd) is ({ } simd, var simdFrom)) s = s.SetBy(OptionSpecs.Simd.Key, simdFrom) with { Simd = (SimdWidth)OptionSpecs.Simd.IndexOf(Check(simdFrom, OptionSpecs.Simd.ParseChoice(simd, out string w), w)) };
+        if (Value(p, Shard) is ({ } shard, var shardFrom)) s = s.SetBy(OptionSpecs.Shard.Key, shardFrom) with { Shard = Check(shardFrom, OptionSpecs.Shard.ParseShard(shard, out Shard v), v) };
+        if (Value(p, Shape) is ({ } shape, var shapeFrom)) s = s.SetBy(OptionSpecs.Shape.Key, shapeFrom) with { Shape = Check(shapeFrom, OptionSpecs.Shape.ParseChoice(shape, out string v), v) == "wide" ? OutputShape.Wide : OutputShape.Narrow };
         return s;
     }
 
-    private static Scenario Set(Scenario s, OptionSpec spec) => s.SetBy(spec.Key, spec.Flag!);
+    private static T Check<T>(string source, string? problem, T value) =>
+        problem is null ? value : throw new ConfigException(null, 0, source, problem);
 
-    private static T Check<T>(OptionSpec spec, string? problem, T value) =>
-        problem is null ? value : throw new ConfigException(null, 0, spec.Flag, problem);
+    private static T Check<T>(OptionSpec spec, string? problem, T value) => Check(spec.Flag!, problem, value);
 
     public static long Integer(OptionSpec spec, string text) => Check(spec, spec.ParseInteger(text, out long v), v);
 
