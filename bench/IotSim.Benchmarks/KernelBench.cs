@@ -6,7 +6,7 @@ using IotSim.Core.Simulation;
 namespace IotSim.Benchmarks;
 
 /// <summary>
-/// One full kernel step (noise, drift, cycle, anomaly start and effects, clamp, round) over 100k channels, per
+/// One full kernel step (noise, drift knots, cycle, daylight, season, anomaly episodes, clamp, round) over 100k channels, per
 /// vector width against the scalar reference. Channels are processed in 4096-channel blocks over 10 ticks, as
 /// the engine does, so state stays in L2. Readings per op = 1,000,000.
 /// </summary>
@@ -18,6 +18,7 @@ public class KernelBench
     private IntervalGroup _group = null!;
     private float[] _values = null!;
     private byte[] _flags = null!;
+    private const long Start = 1_767_225_600_000; // 2026-01-01T00:00:00Z
     private long _tick;
 
     [ParamsSource(nameof(Widths))]
@@ -46,7 +47,7 @@ public class KernelBench
             for (int t = 0; t < Ticks; t++)
             {
                 int offset = t * count + block;
-                omitted += SensorKernel.Advance(Width, _group.State, _group.Params, block, _tick + t, _values.AsSpan(offset, n), _flags.AsSpan(offset, n));
+                omitted += SensorKernel.Advance(Width, _group.State, _group.Params, block, Start + (_tick + t) * 1000, _values.AsSpan(offset, n), _flags.AsSpan(offset, n));
             }
         }
         _tick += Ticks;

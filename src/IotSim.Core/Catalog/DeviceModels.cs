@@ -38,6 +38,20 @@ public static class DeviceModels
         ["3.2-rc1"] = 1.5,
     };
 
+    /// <summary>
+    /// Manufacturer → accuracy: noise scale (× the sensor's σ), calibration offset spread (share of the sensor's
+    /// range) and gain spread (share of the reading). Each device draws its offset and gain per sensor, uniformly
+    /// within ± the spread, from the seed. Status sensors report states and are never miscalibrated.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, (double NoiseScale, double OffsetSpread, double GainSpread)> Accuracy =
+        new Dictionary<string, (double, double, double)>
+        {
+            ["SensorTech"] = (1.0, 0.002, 0.005),
+            ["DataLogger"] = (1.2, 0.004, 0.010),
+            ["DataSense"] = (0.8, 0.001, 0.003),
+            ["MonitorPro"] = (0.9, 0.002, 0.004),
+        };
+
     /// <summary>Manufacturer names in a fixed order.</summary>
     public static readonly string[] ManufacturerNames = ["SensorTech", "DataLogger", "DataSense", "MonitorPro"];
 

@@ -32,11 +32,18 @@ public sealed record SensorDefinition
     /// <summary>Absolute standard deviation of the Gaussian noise, in the sensor's unit.</summary>
     public double NoiseStd { get; init; }
 
-    /// <summary>Scale of one random-walk drift step per tick, in the sensor's unit.</summary>
+    /// <summary>
+    /// Drift speed in the sensor's unit per hour. Drift is a smooth curve through random levels 6 hours apart, within
+    /// ±min(9 × drift_rate, 5% of the range), a function of time alone (so any time window stands alone).
+    /// </summary>
     public double DriftRate { get; init; }
 
-    /// <summary>Probability that an anomaly starts on a given tick (before device factors).</summary>
-    public double AnomalyProbability { get; init; } = 0.001;
+    /// <summary>
+    /// Chance that an anomaly starts in any given minute of the sensor's time (before device factors); the share of
+    /// anomalous time does not depend on the interval. With the default kinds and durations, 0.01 labels about 2.5%
+    /// of readings.
+    /// </summary>
+    public double AnomalyProbability { get; init; } = 0.01;
 
     /// <summary>Anomaly size multiplier.</summary>
     public double AnomalyMagnitude { get; init; } = 2.0;

@@ -5,72 +5,83 @@ using IotSim.Core.Simulation;
 namespace IotSim.Core.Encoders;
 
 /// <summary>
-/// Hand-written hot path for wide rows: one row per device per segment (one tick of one interval group) with
-/// device metadata and one column per sensor of the fleet; sensors outside the group, and omitted readings, are
-/// empty CSV cells or absent JSON keys. <c>anomaly_flag</c> is 1 when a reading of the row is labelled and
-/// <c>anomaly_type</c> the label of the first such reading. Allocation-free after warm-up (device identities are
-/// cached the first time each device is seen). Not thread-safe.
+/// Hand-written hot path for wide rows: one row per device per timestamp with device metadata and one column per
+/// sensor of the fleet. The planner puts every interval group due at a timestamp in consecutive segments over the
+/// same devices (a run); the first segment of a run writes the rows, taking each sensor's reading from its group's
+/// segment, and the others write nothing. Sensors not due at the timestamp, and omitted readings, are empty CSV
+/// cells or absent JSON keys. Labels: <c>anomaly_flag</c> is 1 when any reading of the row is labelled
+/// (<c>missing_data</c> included), <c>anomaly_type</c> is the first such label in column order, and
+/// <c>anomalies</c> lists every labelled sensor as <c>sensor:kind</c> pairs joined by <c>;</c> (CSV) or as an
+/// object of sensor → kind (JSON). Allocation-free after warm-up (identities and column programs are cached).
+/// Not thread-safe.
 /// </summary>
 internal sealed class WideEncoder : ReadingEncoder
 {
-    private readonly Slot[][] _slots;
-    private readonly PaddedBytes[] _trails;
-    private readonly int[] _budget;
-    private readonly PaddedBytes[] _endings;
-    private readonly bool _cellsForOmitted;
+    /// <summary>Column names a sensor may not take in the wide shape.</summary>
+    public static readonly string[] FixedColumns = ["timestamp", "device_id", "manufacturer", "model", "firmware", "anomaly_flag", "anomaly_type", "anomalies"];
+
     private readonly EncodingFormat _format;
+    private readonly bool _csv;
+    private readonly bool _quoteLabels;
+    private readonly PaddedBytes[] _flagType;
+    private readonly PaddedBytes[][] _labels;
+    private readonly PaddedBytes[][] _firstLabels;
+    private readonly PaddedBytes _labelsEnd;
+    private readonly int _maxLabels;
     private readonly ushort[] _identityOfDevice;
     private readonly List<byte[]> _identities = [];
     private readonly Dictionary<(string, string, string), ushort> _identityIds = [];
+    private readonly Dictionary<ulong, Program> _programs = [];
+    private int[] _runEnd = new int[16];
+    private ReadingBatch? _runsBatch;
+    private long _runsSequence = -1;
+    private int _runsCount = -1;
 
     private WideEncoder(Fleet fleet, EncodingFormat format, string before, string afterTimestamp, string idTail)
         : base(fleet, before, afterTimestamp, DeviceIdParts(fleet, format).Open, DeviceIdParts(fleet, format).Close + idTail,
             format == EncodingFormat.Csv ? "" : "null")
     {
+        if (fleet.Groups.Count > 64)
+        {
+            throw new ConfigException(null, 0, "shape", $"the wide shape supports at most 64 distinct sensor intervals; this fleet has {fleet.Groups.Count}");
+        }
         _format = format;
-        bool csv = format == EncodingFormat.Csv;
-        _cellsForOmitted = csv;
+        _csv = format == EncodingFormat.Csv;
         _identityOfDevice = new ushort[fleet.EndDevice - fleet.FirstDevice];
-        _endings = new PaddedBytes[Scenarios.AnomalyKinds.Count];
-        for (int kind = 0; kind < _endings.Length; kind++)
+        _quoteLabels = _csv && fleet.Sensors.Any(s => TextEscaping.CsvNeedsQuotes(s.Name));
+        string open = _quoteLabels ? "\"" : "";
+        _flagType = new PaddedBytes[Scenarios.AnomalyKinds.Count];
+        for (int kind = 0; kind < _flagType.Length; kind++)
         {
             string label = Label(kind);
-            _endings[kind] = PaddedBytes.From(csv
-                ? (kind == 0 ? ",0," : ",1," + label) + "\n"
-                : ",\"anomaly_flag\":" + (kind == 0 ? "0,\"anomaly_type\":null" : "1,\"anomaly_type\":\"" + label + "\"") + "}\n");
+            _flagType[kind] = PaddedBytes.From(_csv
+                ? (kind == 0 ? ",0,," : ",1," + label + ",") + open
+                : ",\"anomaly_flag\":" + (kind == 0 ? "0,\"anomaly_type\":null" : "1,\"anomaly_type\":\"" + label + "\"") + ",\"anomalies\":{");
         }
-        int sensorCount = fleet.Sensors.Count;
-        _slots = new Slot[fleet.Groups.Count][];
-        _trails = new PaddedBytes[fleet.Groups.Count];
-        _budget = new int[fleet.Groups.Count];
-        for (int g = 0; g < _slots.Length; g++)
+        _labelsEnd = PaddedBytes.From(_csv ? open + "\n" : "}}\n");
+        _labels = new PaddedBytes[fleet.Sensors.Count][];
+        _firstLabels = new PaddedBytes[fleet.Sensors.Count][];
+        for (int s = 0; s < _labels.Length; s++)
         {
-            IReadOnlyList<int> indices = fleet.Groups[g].SensorIndices;
-            var slots = new Slot[indices.Count];
-            int previous = -1;
-            int budget = _endings.Max(e => e.Length) + PaddedBytes.Padding;
-            for (int k = 0; k < indices.Count; k++)
+            string name = fleet.Sensors[s].Name;
+            _labels[s] = new PaddedBytes[Scenarios.AnomalyKinds.Count];
+            _firstLabels[s] = new PaddedBytes[Scenarios.AnomalyKinds.Count];
+            for (int kind = 1; kind < Scenarios.AnomalyKinds.Count; kind++)
             {
-                int s = indices[k];
-                int precision = fleet.Precision[s];
-                // CSV: one comma per column up to and including this one (empty cells for sensors of other groups).
-                PaddedBytes pre = PaddedBytes.From(csv
-                    ? new string(',', s - previous)
-                    : ",\"" + TextEscaping.Json(fleet.Sensors[s].Name) + "\":");
-                slots[k] = new Slot(pre, ScaleOf(precision), precision);
-                budget += pre.Length + ByteWriter.MaxValueBytes;
-                previous = s;
+                string pair = _csv
+                    ? (_quoteLabels ? name.Replace("\"", "\"\"", StringComparison.Ordinal) : name) + ":" + Label(kind)
+                    : "\"" + TextEscaping.Json(name) + "\":\"" + Label(kind) + "\"";
+                _firstLabels[s][kind] = PaddedBytes.From(pair);
+                _labels[s][kind] = PaddedBytes.From((_csv ? ";" : ",") + pair);
             }
-            _slots[g] = slots;
-            _trails[g] = PaddedBytes.From(csv ? new string(',', sensorCount - 1 - previous) : "");
-            _budget[g] = budget + _trails[g].Length;
+            _maxLabels += _labels[s].Skip(1).Max(l => l.Length);
         }
-        Header = csv
-            ? CsvHeader(["timestamp", "device_id", "manufacturer", "model", "firmware", .. fleet.Sensors.Select(s => s.Name), "anomaly_flag", "anomaly_type"])
+        Header = _csv
+            ? CsvHeader(["timestamp", "device_id", "manufacturer", "model", "firmware", .. fleet.Sensors.Select(s => s.Name), "anomaly_flag", "anomaly_type", "anomalies"])
             : [];
     }
 
-    /// <summary>Wide CSV: <c>timestamp,device_id,manufacturer,model,firmware,&lt;sensors&gt;,anomaly_flag,anomaly_type</c>.</summary>
+    /// <summary>Wide CSV: <c>timestamp,device_id,manufacturer,model,firmware,&lt;sensors&gt;,anomaly_flag,anomaly_type,anomalies</c>.</summary>
     public static WideEncoder Csv(Fleet fleet) => new(fleet, EncodingFormat.Csv, "", ",", "");
 
     /// <summary>Wide JSON Lines: the same fields as an object; sensors without a reading are left out.</summary>
@@ -80,50 +91,171 @@ internal sealed class WideEncoder : ReadingEncoder
     public override void EncodeDevices(ReadingBatch batch, in BatchSegment segment, int channelFrom, int channelCount, IBufferWriter<byte> output)
     {
         IntervalGroup group = CheckRange(batch, segment, channelFrom, channelCount);
-        Slot[] slots = _slots[segment.Group];
-        int perDevice = slots.Length;
-        int budget = _budget[segment.Group];
-        PaddedBytes trail = _trails[segment.Group];
-        PaddedBytes[] endings = _endings;
-        bool cellsForOmitted = _cellsForOmitted;
-        ReadOnlySpan<float> values = batch.Values.AsSpan(segment.Offset + channelFrom, channelCount);
-        ReadOnlySpan<byte> flags = batch.Flags.AsSpan(segment.Offset + channelFrom, channelCount);
-        int device = Fleet.FirstDevice + (segment.ChannelStart + channelFrom) / group.SensorsPerDevice;
+        ReadOnlySpan<BatchSegment> segments = batch.Segments;
+        int index = IndexOf(segments, segment.Offset);
+        PrepareRuns(batch, segments);
+        int end = _runEnd[index];
+        if (end < 0)
+        {
+            return; // written with the first segment of its run
+        }
+        ulong mask = 0;
+        for (int j = index; j < end; j++)
+        {
+            mask |= 1UL << segments[j].Group;
+        }
+        Program program = ProgramFor(mask);
+        Column[] columns = program.Columns;
+        int leadPerDevice = group.SensorsPerDevice;
+        int firstDeviceOfRun = segment.ChannelStart / leadPerDevice;
+        int fromDevice = channelFrom / leadPerDevice;
+        int devices = channelCount / leadPerDevice;
+        Span<int> bases = stackalloc int[64];
+        for (int j = index; j < end; j++)
+        {
+            BatchSegment seg = segments[j];
+            bases[j - index] = seg.Offset + fromDevice * Fleet.Groups[seg.Group].SensorsPerDevice;
+        }
+        float[] values = batch.Values;
+        byte[] flags = batch.Flags;
+        int device = Fleet.FirstDevice + firstDeviceOfRun + fromDevice;
         BeginSegment(segment.TimestampMs);
         byte[] nullToken = NullToken;
         var writer = new ByteWriter(output);
-        for (int c = 0; c < channelCount; c += perDevice, device++)
+        Span<int> labelled = stackalloc int[Math.Min(columns.Length, 1024)];
+        for (int dl = 0; dl < devices; dl++, device++)
         {
             int rowLength = AppendToRow(BeginDevice(device), Identity(device));
-            ref byte dst = ref writer.Reserve(rowLength + PaddedBytes.Padding + budget);
+            ref byte dst = ref writer.Reserve(rowLength + PaddedBytes.Padding + program.Budget + _maxLabels);
             int pos = ByteWriter.Copy(ref dst, 0, new PaddedBytes(Row, rowLength));
+            int labels = 0;
             int firstKind = 0;
-            for (int k = 0; k < slots.Length; k++)
+            for (int k = 0; k < columns.Length; k++)
             {
-                byte flag = flags[c + k];
-                ref readonly Slot slot = ref slots[k];
+                ref readonly Column col = ref columns[k];
+                int at = bases[col.Run] + dl * col.PerDevice + col.Index;
+                byte flag = flags[at];
+                int kind = flag & SensorKernel.KindMask;
+                if (kind != 0)
+                {
+                    firstKind = firstKind == 0 ? kind : firstKind;
+                    if (labels < labelled.Length)
+                    {
+                        labelled[labels++] = (col.Sensor << 3) | kind;
+                    }
+                }
                 if ((flag & SensorKernel.OmittedFlag) != 0)
                 {
-                    if (cellsForOmitted)
+                    if (_csv)
                     {
-                        pos = ByteWriter.Copy(ref dst, pos, slot.Pre);
+                        pos = ByteWriter.Copy(ref dst, pos, col.Pre);
                     }
                     continue;
                 }
-                pos = ByteWriter.Copy(ref dst, pos, slot.Pre);
-                float value = values[c + k];
-                int end = ByteWriter.FormatFixed(ref dst, pos, value, slot.Scale, slot.Precision, 0);
-                pos = end >= 0 ? end : ByteWriter.FormatUnusual(ref dst, pos, value, slot.Precision, 0, nullToken);
-                if (firstKind == 0)
-                {
-                    firstKind = flag & SensorKernel.KindMask;
-                }
+                pos = ByteWriter.Copy(ref dst, pos, col.Pre);
+                float value = values[at];
+                int next = ByteWriter.FormatFixed(ref dst, pos, value, col.Scale, col.Precision, 0);
+                pos = next >= 0 ? next : ByteWriter.FormatUnusual(ref dst, pos, value, col.Precision, 0, nullToken);
             }
-            pos = ByteWriter.Copy(ref dst, pos, in trail);
-            pos = ByteWriter.Copy(ref dst, pos, in endings[firstKind]);
+            pos = ByteWriter.Copy(ref dst, pos, program.Trail);
+            pos = ByteWriter.Copy(ref dst, pos, in _flagType[firstKind]);
+            for (int l = 0; l < labels; l++)
+            {
+                // The first pair has no leading separator.
+                PaddedBytes[][] table = l == 0 ? _firstLabels : _labels;
+                pos = ByteWriter.Copy(ref dst, pos, in table[labelled[l] >> 3][labelled[l] & 7]);
+            }
+            pos = ByteWriter.Copy(ref dst, pos, in _labelsEnd);
             writer.Advance(pos);
         }
         writer.Flush();
+    }
+
+    private static int IndexOf(ReadOnlySpan<BatchSegment> segments, int offset)
+    {
+        int lo = 0, hi = segments.Length - 1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            int o = segments[mid].Offset;
+            if (o == offset) return mid;
+            if (o < offset) lo = mid + 1;
+            else hi = mid - 1;
+        }
+        throw new ArgumentException("the segment is not one of the batch's segments", nameof(offset));
+    }
+
+    /// <summary>Finds the runs of the batch: consecutive segments of one timestamp over the same devices, in group order.</summary>
+    private void PrepareRuns(ReadingBatch batch, ReadOnlySpan<BatchSegment> segments)
+    {
+        if (ReferenceEquals(batch, _runsBatch) && batch.Sequence == _runsSequence && segments.Length == _runsCount)
+        {
+            return;
+        }
+        if (_runEnd.Length < segments.Length)
+        {
+            _runEnd = new int[Math.Max(segments.Length, _runEnd.Length * 2)];
+        }
+        int i = 0;
+        while (i < segments.Length)
+        {
+            BatchSegment lead = segments[i];
+            int per = Fleet.Groups[lead.Group].SensorsPerDevice;
+            int firstDevice = lead.ChannelStart / per;
+            int deviceCount = lead.ChannelCount / per;
+            int j = i + 1;
+            while (j < segments.Length)
+            {
+                BatchSegment next = segments[j];
+                int nextPer = Fleet.Groups[next.Group].SensorsPerDevice;
+                if (next.TimestampMs != lead.TimestampMs || next.Group <= segments[j - 1].Group
+                    || next.ChannelStart / nextPer != firstDevice || next.ChannelCount / nextPer != deviceCount)
+                {
+                    break;
+                }
+                _runEnd[j++] = -1;
+            }
+            _runEnd[i] = j;
+            i = j;
+        }
+        _runsBatch = batch;
+        _runsSequence = batch.Sequence;
+        _runsCount = segments.Length;
+    }
+
+    /// <summary>The columns of a row whose groups are <paramref name="mask"/>, in the fleet's sensor order.</summary>
+    private Program ProgramFor(ulong mask)
+    {
+        if (_programs.TryGetValue(mask, out Program? program)) return program;
+        var groupsInRun = new List<int>();
+        for (int g = 0; g < Fleet.Groups.Count; g++)
+        {
+            if ((mask & (1UL << g)) != 0) groupsInRun.Add(g);
+        }
+        var bySensor = new SortedDictionary<int, (int Run, int Index, int PerDevice)>();
+        for (int r = 0; r < groupsInRun.Count; r++)
+        {
+            IntervalGroup g = Fleet.Groups[groupsInRun[r]];
+            for (int k = 0; k < g.SensorIndices.Count; k++)
+            {
+                bySensor[g.SensorIndices[k]] = (r, k, g.SensorsPerDevice);
+            }
+        }
+        var columns = new List<Column>();
+        int previous = -1;
+        int budget = _flagType.Max(e => e.Length) + _labelsEnd.Length + PaddedBytes.Padding;
+        foreach (var (sensor, (run, index, perDevice)) in bySensor)
+        {
+            int precision = Fleet.Precision[sensor];
+            PaddedBytes pre = PaddedBytes.From(_csv ? new string(',', sensor - previous) : ",\"" + TextEscaping.Json(Fleet.Sensors[sensor].Name) + "\":");
+            columns.Add(new Column(pre, ScaleOf(precision), precision, run, index, perDevice, sensor));
+            budget += pre.Length + ByteWriter.MaxValueBytes;
+            previous = sensor;
+        }
+        PaddedBytes trail = PaddedBytes.From(_csv ? new string(',', Fleet.Sensors.Count - 1 - previous) : "");
+        program = new Program([.. columns], trail, budget + trail.Length);
+        _programs.Add(mask, program);
+        return program;
     }
 
     private byte[] Identity(int device)
@@ -154,5 +286,7 @@ internal sealed class WideEncoder : ReadingEncoder
         return _identities[id - 1];
     }
 
-    private readonly record struct Slot(PaddedBytes Pre, double Scale, int Precision);
+    private readonly record struct Column(PaddedBytes Pre, double Scale, int Precision, int Run, int Index, int PerDevice, int Sensor);
+
+    private sealed record Program(Column[] Columns, PaddedBytes Trail, int Budget);
 }

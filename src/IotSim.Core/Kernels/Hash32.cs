@@ -16,6 +16,14 @@ internal static class Hash32
     public const uint KindSalt = 0x1B56C4E9;
     /// <summary>Stream salt for the anomaly sign draw.</summary>
     public const uint SignSalt = 0x7FEB352D;
+    /// <summary>Stream salt for the anomaly start offset within its slot.</summary>
+    public const uint StartSalt = 0x846CA68B;
+    /// <summary>Stream of the per-timestamp noise key.</summary>
+    public const uint NoiseStream = 0x3C6EF372;
+    /// <summary>Stream of the drift knots.</summary>
+    public const uint KnotStream = 0xA54FF53A;
+    /// <summary>Stream of the anomaly slots.</summary>
+    public const uint SlotStream = 0x510E527F;
 
     /// <summary>MurmurHash3 fmix32.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -43,7 +51,21 @@ internal static class Hash32
         return Mix((uint)tick * 0x85EBCA77u ^ hi ^ (uint)seed * 0xC2B2AE3Du);
     }
 
+    /// <summary>
+    /// Key of one counter of one stream: fixed for a (seed, stream, counter) triple, e.g. the noise key of a timestamp
+    /// (counter = Unix milliseconds) or the key of a drift knot. Independent of the interval group and of the run's start.
+    /// </summary>
+    public static uint StreamKey(ulong seed, uint stream, long counter)
+    {
+        uint hi = Mix((uint)(counter >> 32) ^ (uint)(seed >> 32) ^ stream * 0x165667B1u);
+        return Mix((uint)counter * 0x85EBCA77u ^ hi ^ (uint)seed * 0xC2B2AE3Du ^ stream);
+    }
+
     /// <summary>Uniform float in [0, 1) from the top 24 bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Unit(uint h) => (int)(h >> 8) * (1f / 16777216f);
+
+    /// <summary>Uniform float in [−1, 1) from the top 24 bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Signed(uint h) => ((int)h >> 8) * (1f / 8388608f);
 }

@@ -44,6 +44,9 @@ internal interface ISimdOps<TF, TI>
     static abstract TF AsF(TI a);
     static abstract TI AsI(TF a);
     static abstract TF ToFloat(TI a);
+
+    /// <summary>Float to int, truncating; only used on values well inside the int range.</summary>
+    static abstract TI ToInt(TF a);
     static abstract uint MaskBits(TI mask);
 
     /// <summary>Stores the low byte of every lane to <paramref name="destination"/> + <paramref name="index"/>.</summary>

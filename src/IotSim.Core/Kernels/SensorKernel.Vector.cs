@@ -8,16 +8,16 @@ namespace IotSim.Core.Kernels;
 internal static partial class SensorKernel
 {
     /// <summary>
-    /// The vector path for one width. Mirrors <see cref="StepScalar"/> operation by operation; lanes that start an
-    /// anomaly (rare) go through the scalar <see cref="StartAnomaly"/>. The tail goes through the scalar reference.
+    /// The vector path for one width. Mirrors <see cref="Evaluate"/> operation by operation; lanes whose episode
+    /// cache belongs to another slot (once per slot) go through the scalar <see cref="RefreshEpisode"/> first. The
+    /// tail goes through the scalar reference.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static int AdvanceVector<TOps, TF, TI>(SensorState s, KernelParams p, int start, long tick, Span<float> values, Span<byte> flags)
+    public static int AdvanceVector<TOps, TF, TI>(SensorState s, KernelParams p, int start, in TickContext t, Span<float> values, Span<byte> flags)
         where TOps : ISimdOps<TF, TI>
         where TF : struct
         where TI : struct
     {
-        uint tickKey = Hash32.TickKey(p.Seed, p.Group, tick);
         int count = values.Length;
         int lanes = TOps.Lanes;
         int vectorEnd = count - count % lanes;
@@ -25,27 +25,38 @@ internal static partial class SensorKernel
 
         ref float nominal = ref MemoryMarshal.GetArrayDataReference(s.Nominal);
         ref float sigma = ref MemoryMarshal.GetArrayDataReference(s.Sigma);
-        ref float driftRate = ref MemoryMarshal.GetArrayDataReference(s.DriftRate);
-        ref float driftAcc = ref MemoryMarshal.GetArrayDataReference(s.DriftAcc);
-        ref float driftLimit = ref MemoryMarshal.GetArrayDataReference(s.DriftLimit);
+        ref float driftAmp = ref MemoryMarshal.GetArrayDataReference(s.DriftAmp);
         ref float amplitude = ref MemoryMarshal.GetArrayDataReference(s.Amplitude);
+        ref float seasonAmp = ref MemoryMarshal.GetArrayDataReference(s.SeasonAmp);
+        ref float gateTan = ref MemoryMarshal.GetArrayDataReference(s.GateTan);
         ref float minCol = ref MemoryMarshal.GetArrayDataReference(s.Min);
         ref float maxCol = ref MemoryMarshal.GetArrayDataReference(s.Max);
-        ref float anomProb = ref MemoryMarshal.GetArrayDataReference(s.AnomProb);
-        ref float anomParam = ref MemoryMarshal.GetArrayDataReference(s.AnomParam);
         ref float quantum = ref MemoryMarshal.GetArrayDataReference(s.Quantum);
+        ref float epParam = ref MemoryMarshal.GetArrayDataReference(s.EpParam);
         ref uint cycleStep = ref MemoryMarshal.GetArrayDataReference(s.CycleStep);
         ref uint phase = ref MemoryMarshal.GetArrayDataReference(s.Phase);
-        ref uint anomState = ref MemoryMarshal.GetArrayDataReference(s.AnomState);
+        ref uint flagCol = ref MemoryMarshal.GetArrayDataReference(s.Flags);
         ref uint key = ref MemoryMarshal.GetArrayDataReference(s.Key);
+        ref uint epSlot = ref MemoryMarshal.GetArrayDataReference(s.EpSlot);
+        ref uint epKind = ref MemoryMarshal.GetArrayDataReference(s.EpKind);
+        ref uint epStart = ref MemoryMarshal.GetArrayDataReference(s.EpStart);
+        ref uint epEnd = ref MemoryMarshal.GetArrayDataReference(s.EpEnd);
         ref float valueOut = ref MemoryMarshal.GetReference(values);
         ref byte flagOut = ref MemoryMarshal.GetReference(flags);
 
-        TI vTickKey = TOps.I((int)tickKey);
-        TI vN = TOps.I((int)(uint)tick);
+        TI vTimeKey = TOps.I((int)t.TimeKey);
+        TI vKnotA = TOps.I((int)t.KnotKeyA);
+        TI vKnotB = TOps.I((int)t.KnotKeyB);
+        TF vDriftWeight = TOps.F(t.DriftWeight);
+        TI vTick = TOps.I((int)t.TickLow);
+        TI vDayAngle = TOps.I((int)t.DayAngle);
+        TF vSeasonCos = TOps.F(t.SeasonCos);
+        TF vTanDecl = TOps.F(t.TanDecl);
+        TI vSlot = TOps.I((int)t.Slot);
+        TI vOff = TOps.I((int)t.SlotOffset);
         TI zeroI = TOps.I(0);
-        TI oneI = TOps.I(1);
-        TI remMask = TOps.I(0xFFFFFF);
+        TI dailyBit = TOps.I((int)SensorState.DailyFlag);
+        TI daylightBit = TOps.I((int)SensorState.DaylightFlag);
         TI kindPattern = TOps.I((int)AnomalyKind.Pattern);
         TI kindNoise = TOps.I((int)AnomalyKind.Noise);
         TI kindSpike = TOps.I((int)AnomalyKind.Spike);
@@ -53,67 +64,66 @@ internal static partial class SensorKernel
         TI kindDropout = TOps.I((int)AnomalyKind.Dropout);
         TI kindStuck = TOps.I((int)AnomalyKind.Stuck);
         TI kindMissing = TOps.I((int)AnomalyKind.MissingData);
-        TI trendPlusOne = TOps.I(p.TrendTicks + 1);
         TF zeroF = TOps.F(0f);
+        TF oneF = TOps.F(1f);
 
         for (int i = 0; i < vectorEnd; i += lanes)
         {
             nuint c = (nuint)(start + i);
             nuint o = (nuint)i;
-            TI h0 = Mix<TOps, TF, TI>(TOps.Xor(TOps.LoadI(ref key, c), vTickKey));
-
-            TI st = TOps.LoadI(ref anomState, c);
-            TI active = TOps.AndNot(oneI, TOps.Equals(st, zeroI));
-            st = TOps.Sub(st, active);
-            st = TOps.AndNot(st, TOps.Equals(TOps.And(st, remMask), zeroI));
-            TI h1 = Mix<TOps, TF, TI>(TOps.Xor(h0, TOps.I(unchecked((int)Hash32.AnomalySalt))));
-            TF u1 = TOps.Mul(TOps.ToFloat(TOps.ShiftRightLogical(h1, 8)), TOps.F(1f / 16777216f));
-            TI starts = TOps.And(TOps.Equals(st, zeroI), TOps.AsI(TOps.LessThan(u1, TOps.LoadF(ref anomProb, c))));
-            TOps.StoreI(st, ref anomState, c);
-            if (TOps.MaskBits(starts) != 0)
+            TI stale = TOps.AndNot(TOps.I(-1), TOps.Equals(TOps.LoadI(ref epSlot, c), vSlot));
+            if (TOps.MaskBits(stale) != 0)
             {
-                StartLanes(s, p, (int)c, TOps.MaskBits(starts), tickKey);
-                st = TOps.LoadI(ref anomState, c);
+                RefreshLanes(s, p, (int)c, TOps.MaskBits(stale), in t);
             }
-            TI kind = TOps.ShiftRightLogical(st, 24);
-            TI rem = TOps.And(st, remMask);
-            TF param = TOps.LoadF(ref anomParam, c);
 
-            TI h2 = Mix<TOps, TF, TI>(TOps.Xor(h0, TOps.I(unchecked((int)Hash32.DriftSalt))));
-            TF step = TOps.Mul(TOps.ToFloat(TOps.ShiftRightArithmetic(h2, 8)), TOps.F(1f / 8388608f));
-            TF drift = TOps.Add(TOps.LoadF(ref driftAcc, c), TOps.Mul(TOps.LoadF(ref driftRate, c), step));
-            TF lim = TOps.LoadF(ref driftLimit, c);
-            drift = TOps.Select(TOps.GreaterThan(drift, lim), lim, drift);
-            TF negLim = TOps.Sub(zeroF, lim);
-            drift = TOps.Select(TOps.LessThan(drift, negLim), negLim, drift);
-            TOps.StoreF(drift, ref driftAcc, c);
-
-            TI isPattern = TOps.Equals(kind, kindPattern);
-            TI angle = TOps.Add(TOps.Mul(vN, TOps.LoadI(ref cycleStep, c)), TOps.LoadI(ref phase, c));
-            angle = TOps.Mul(angle, TOps.Select(isPattern, TOps.I(3), oneI));
-            TF amp = TOps.Add(TOps.LoadF(ref amplitude, c), TOps.Select(TOps.AsF(isPattern), param, zeroF));
-            TF cyc = TOps.Mul(amp, SinTurns<TOps, TF, TI>(angle));
-            TF sig = TOps.Add(TOps.LoadF(ref sigma, c), TOps.Select(TOps.AsF(TOps.Equals(kind, kindNoise)), param, zeroF));
+            TI k = TOps.LoadI(ref key, c);
+            TI h0 = Mix<TOps, TF, TI>(TOps.Xor(k, vTimeKey));
             TF z = Normal<TOps, TF, TI>(h0);
-            TF elapsed = TOps.ToFloat(TOps.Sub(trendPlusOne, rem));
+            TF dA = Signed<TOps, TF, TI>(Mix<TOps, TF, TI>(TOps.Xor(k, vKnotA)));
+            TF dB = Signed<TOps, TF, TI>(Mix<TOps, TF, TI>(TOps.Xor(k, vKnotB)));
+            TF drift = TOps.Mul(TOps.LoadF(ref driftAmp, c), TOps.Add(dA, TOps.Mul(TOps.Sub(dB, dA), vDriftWeight)));
+
+            TI eKind = TOps.LoadI(ref epKind, c);
+            TI eStart = TOps.LoadI(ref epStart, c);
+            TI eEnd = TOps.LoadI(ref epEnd, c);
+            TF param = TOps.LoadF(ref epParam, c);
+            TI active = TOps.AndNot(TOps.AndNot(TOps.LessThan(vOff, eEnd), TOps.LessThan(vOff, eStart)), TOps.Equals(eKind, zeroI));
+            TI kind = TOps.And(eKind, active);
+            TF tau = TOps.Div(TOps.ToFloat(TOps.Sub(vOff, eStart)), TOps.ToFloat(TOps.Sub(eEnd, eStart)));
+            TF u = TOps.Mul(tau, TOps.Sub(oneF, tau));
+            TF bump = TOps.Mul(TOps.Mul(u, u), TOps.F(16f));
+
+            TI fl = TOps.LoadI(ref flagCol, c);
+            TI isPattern = TOps.Equals(kind, kindPattern);
+            TF patternF = TOps.AsF(isPattern);
+            TI angle = TOps.Add(TOps.Mul(vTick, TOps.LoadI(ref cycleStep, c)), TOps.LoadI(ref phase, c));
+            angle = TOps.Add(angle, TOps.AndNot(vDayAngle, TOps.Equals(TOps.And(fl, dailyBit), zeroI)));
+            angle = TOps.Add(angle, TOps.And(isPattern, TOps.ToInt(TOps.Mul(bump, TOps.F(1073741824f)))));
+            TF amp = TOps.Add(TOps.LoadF(ref amplitude, c), TOps.Select(patternF, TOps.Mul(param, bump), zeroF));
+            TF sn = SinTurns<TOps, TF, TI>(angle);
+            TF sig = TOps.Add(TOps.LoadF(ref sigma, c), TOps.Select(TOps.AsF(TOps.Equals(kind, kindNoise)), param, zeroF));
 
             TF v = TOps.Add(TOps.LoadF(ref nominal, c), drift);
-            v = TOps.Add(v, cyc);
+            v = TOps.Add(v, TOps.Mul(amp, sn));
             v = TOps.Add(v, TOps.Mul(sig, z));
+            v = TOps.Add(v, TOps.Mul(TOps.LoadF(ref seasonAmp, c), vSeasonCos));
             v = TOps.Add(v, TOps.Select(TOps.AsF(TOps.Equals(kind, kindSpike)), param, zeroF));
-            v = TOps.Add(v, TOps.Select(TOps.AsF(TOps.Equals(kind, kindTrend)), TOps.Mul(param, elapsed), zeroF));
+            v = TOps.Add(v, TOps.Select(TOps.AsF(TOps.Equals(kind, kindTrend)), TOps.Mul(param, bump), zeroF));
             TF min = TOps.LoadF(ref minCol, c);
             TF max = TOps.LoadF(ref maxCol, c);
+            TF thr = TOps.Mul(TOps.LoadF(ref gateTan, c), vTanDecl);
+            TF g = TOps.Div(TOps.Sub(sn, thr), TOps.Sub(oneF, thr));
+            g = TOps.Select(TOps.LessThan(g, zeroF), zeroF, g);
+            g = TOps.Select(TOps.GreaterThan(g, oneF), oneF, g);
+            TF lit = TOps.Add(min, TOps.Mul(TOps.Sub(v, min), g));
+            v = TOps.Select(TOps.AsF(TOps.AndNot(TOps.I(-1), TOps.Equals(TOps.And(fl, daylightBit), zeroI))), lit, v);
             v = TOps.Select(TOps.AsF(TOps.Equals(kind, kindDropout)), min, v);
             v = TOps.Select(TOps.LessThan(v, min), min, v);
             v = TOps.Select(TOps.GreaterThan(v, max), max, v);
             TF q = TOps.LoadF(ref quantum, c);
             v = TOps.Div(TOps.Round(TOps.Mul(v, q)), q);
-            TF isStuck = TOps.AsF(TOps.Equals(kind, kindStuck));
-            TF takeStuck = TOps.AsF(TOps.And(TOps.AsI(isStuck), TOps.AsI(TOps.IsNaN(param))));
-            param = TOps.Select(takeStuck, v, param);
-            TOps.StoreF(param, ref anomParam, c);
-            v = TOps.Select(isStuck, param, v);
+            v = TOps.Select(TOps.AsF(TOps.Equals(kind, kindStuck)), param, v);
             TOps.StoreF(v, ref valueOut, o);
 
             TI missing = TOps.Equals(kind, kindMissing);
@@ -123,23 +133,28 @@ internal static partial class SensorKernel
         }
         for (int i = vectorEnd; i < count; i++)
         {
-            omitted += StepScalar(s, p, start + i, (uint)tick, tickKey, out values[i], out flags[i]);
+            omitted += StepScalar(s, p, start + i, in t, out values[i], out flags[i]);
         }
         return omitted;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void StartLanes(SensorState s, KernelParams p, int c, uint laneBits, uint tickKey)
+    private static void RefreshLanes(SensorState s, KernelParams p, int c, uint laneBits, in TickContext t)
     {
         while (laneBits != 0)
         {
             int lane = BitOperations.TrailingZeroCount(laneBits);
             laneBits &= laneBits - 1;
-            int ch = c + lane;
-            uint h0 = Hash32.Mix(s.Key[ch] ^ tickKey);
-            s.AnomState[ch] = StartAnomaly(s, p, ch, h0);
+            RefreshEpisode(s, p, c + lane, in t);
         }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TF Signed<TOps, TF, TI>(TI h)
+        where TOps : ISimdOps<TF, TI>
+        where TF : struct
+        where TI : struct =>
+        TOps.Mul(TOps.ToFloat(TOps.ShiftRightArithmetic(h, 8)), TOps.F(1f / 8388608f));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TI Mix<TOps, TF, TI>(TI h)

@@ -4,12 +4,14 @@ using IotSim.Core.Scenarios;
 
 namespace IotSim.Core.Kernels;
 
-// v = round(clamp(nominal + drift + amp·sin(2π(n·step + phase)) + σ·N(0,1) + anomaly, min, max) · q) / q
+// v = round(clamp(daylight(nominal + drift(t) + amp·sin(angle(t)) + σ·N(0,1) + season(t) + anomaly(t)), min, max) · q) / q
 
 /// <summary>
-/// Advances a range of channels by one tick and writes their readings. The scalar path is the specification;
-/// the vector paths (<see cref="AdvanceVector{TOps, TF, TI}"/>) mirror it operation by operation and must match
-/// it bit for bit.
+/// Computes the readings of a range of channels at one timestamp. Every reading is a pure function of (seed,
+/// channel, timestamp): noise is keyed by the timestamp, drift is a smooth curve through hashed knots, daily cycles
+/// follow the clock at the device's longitude, and anomaly episodes are drawn per time slot, so any time window
+/// generated alone equals that window of a longer run. The scalar path is the specification; the vector paths
+/// (<see cref="AdvanceVector{TOps, TF, TI}"/>) mirror it operation by operation and must match it bit for bit.
 /// </summary>
 internal static partial class SensorKernel
 {
@@ -64,105 +66,123 @@ internal static partial class SensorKernel
     public static bool IsSupported(SimdWidth width) => AcceleratedWidths.Current.Accelerates(width);
 
     /// <summary>
-    /// Advances channels [start, start + values.Length) to <paramref name="tick"/> and writes values and flags.
-    /// Returns the number of omitted readings. Every width runs, accelerated or not (unaccelerated vector widths in
-    /// software, for tests); <see cref="SimdWidth.Auto"/> runs the scalar reference. Allocation-free.
+    /// Computes channels [start, start + values.Length) at <paramref name="timestampMs"/> (Unix milliseconds on the
+    /// group's tick grid) and writes values and flags. Returns the number of omitted readings. Every width runs,
+    /// accelerated or not (unaccelerated vector widths in software, for tests); <see cref="SimdWidth.Auto"/> runs the
+    /// scalar reference. Allocation-free.
     /// </summary>
-    public static int Advance(SimdWidth width, SensorState s, KernelParams p, int start, long tick, Span<float> values, Span<byte> flags)
+    public static int Advance(SimdWidth width, SensorState s, KernelParams p, int start, long timestampMs, Span<float> values, Span<byte> flags)
     {
         if ((uint)start > (uint)s.Count || values.Length > s.Count - start || flags.Length != values.Length)
         {
             ThrowHelper.ArgumentOutOfRange(nameof(start));
         }
+        TickContext t = TickContext.For(p, timestampMs);
         return width switch
         {
-            SimdWidth.V512 => AdvanceVector<V512Ops, Vector512<float>, Vector512<int>>(s, p, start, tick, values, flags),
-            SimdWidth.V256 => AdvanceVector<V256Ops, Vector256<float>, Vector256<int>>(s, p, start, tick, values, flags),
-            SimdWidth.V128 => AdvanceVector<V128Ops, Vector128<float>, Vector128<int>>(s, p, start, tick, values, flags),
-            _ => AdvanceScalar(s, p, start, tick, values, flags),
+            SimdWidth.V512 => AdvanceVector<V512Ops, Vector512<float>, Vector512<int>>(s, p, start, in t, values, flags),
+            SimdWidth.V256 => AdvanceVector<V256Ops, Vector256<float>, Vector256<int>>(s, p, start, in t, values, flags),
+            SimdWidth.V128 => AdvanceVector<V128Ops, Vector128<float>, Vector128<int>>(s, p, start, in t, values, flags),
+            _ => AdvanceScalar(s, p, start, in t, values, flags),
         };
     }
 
     /// <summary>The scalar reference: the specification every vector width must reproduce exactly.</summary>
-    public static int AdvanceScalar(SensorState s, KernelParams p, int start, long tick, Span<float> values, Span<byte> flags)
+    public static int AdvanceScalar(SensorState s, KernelParams p, int start, in TickContext t, Span<float> values, Span<byte> flags)
     {
-        uint tickKey = Hash32.TickKey(p.Seed, p.Group, tick);
         int omitted = 0;
         for (int i = 0; i < values.Length; i++)
         {
-            omitted += StepScalar(s, p, start + i, (uint)tick, tickKey, out values[i], out flags[i]);
+            omitted += StepScalar(s, p, start + i, in t, out values[i], out flags[i]);
         }
         return omitted;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static int StepScalar(SensorState s, KernelParams p, int c, uint n, uint tickKey, out float value, out byte flag)
+    internal static int StepScalar(SensorState s, KernelParams p, int c, in TickContext t, out float value, out byte flag)
     {
-        uint h0 = Hash32.Mix(s.Key[c] ^ tickKey);
-
-        uint st = s.AnomState[c];
-        st -= st != 0 ? 1u : 0u;
-        st = (st & 0xFFFFFF) == 0 ? 0 : st;
-        uint h1 = Hash32.Mix(h0 ^ Hash32.AnomalySalt);
-        if (st == 0 && Hash32.Unit(h1) < s.AnomProb[c])
+        if (s.EpSlot[c] != t.Slot)
         {
-            st = StartAnomaly(s, p, c, h0);
+            RefreshEpisode(s, p, c, in t);
         }
-        s.AnomState[c] = st;
-        uint kind = st >> 24;
-        uint rem = st & 0xFFFFFF;
-        float param = s.AnomParam[c];
+        value = Evaluate(s, c, in t, s.EpKind[c], s.EpStart[c], s.EpEnd[c], s.EpParam[c], out flag);
+        return flag >> 7;
+    }
 
-        uint h2 = Hash32.Mix(h0 ^ Hash32.DriftSalt);
-        float step = ((int)h2 >> 8) * (1f / 8388608f);
-        float drift = s.DriftAcc[c] + s.DriftRate[c] * step;
-        float lim = s.DriftLimit[c];
-        drift = drift > lim ? lim : drift;
-        float negLim = 0f - lim;
-        drift = drift < negLim ? negLim : drift;
-        s.DriftAcc[c] = drift;
-
-        uint angle = n * s.CycleStep[c] + s.Phase[c];
-        angle *= kind == (uint)AnomalyKind.Pattern ? 3u : 1u;
-        float amp = s.Amplitude[c] + (kind == (uint)AnomalyKind.Pattern ? param : 0f);
-        float cyc = amp * DetMath.SinTurns(angle);
-        float sig = s.Sigma[c] + (kind == (uint)AnomalyKind.Noise ? param : 0f);
+    /// <summary>
+    /// The reading of channel <paramref name="c"/> at <paramref name="t"/> with the given episode (kind 0: none),
+    /// as a pure function. The vector paths mirror this operation by operation.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float Evaluate(SensorState s, int c, in TickContext t, uint epKind, uint epStart, uint epEnd, float param, out byte flag)
+    {
+        uint key = s.Key[c];
+        uint h0 = Hash32.Mix(key ^ t.TimeKey);
         float z = DetMath.Normal(h0);
-        float elapsed = (int)((uint)p.TrendTicks + 1 - rem);
+        float dA = Hash32.Signed(Hash32.Mix(key ^ t.KnotKeyA));
+        float dB = Hash32.Signed(Hash32.Mix(key ^ t.KnotKeyB));
+        float drift = s.DriftAmp[c] * (dA + (dB - dA) * t.DriftWeight);
+
+        uint off = t.SlotOffset;
+        bool active = epKind != 0 && (int)off >= (int)epStart && (int)off < (int)epEnd;
+        uint kind = active ? epKind : 0;
+        float tau = (int)(off - epStart) / (float)(int)(epEnd - epStart);
+        float u = tau * (1f - tau);
+        float bump = u * u * 16f;
+
+        uint flags = s.Flags[c];
+        uint angle = t.TickLow * s.CycleStep[c] + s.Phase[c];
+        angle += (flags & SensorState.DailyFlag) != 0 ? t.DayAngle : 0u;
+        angle += kind == (uint)AnomalyKind.Pattern ? (uint)(int)(bump * 1073741824f) : 0u;
+        float amp = s.Amplitude[c] + (kind == (uint)AnomalyKind.Pattern ? param * bump : 0f);
+        float sn = DetMath.SinTurns(angle);
+        float sig = s.Sigma[c] + (kind == (uint)AnomalyKind.Noise ? param : 0f);
 
         float v = s.Nominal[c] + drift;
-        v += cyc;
+        v += amp * sn;
         v += sig * z;
+        v += s.SeasonAmp[c] * t.SeasonCos;
         v += kind == (uint)AnomalyKind.Spike ? param : 0f;
-        v += kind == (uint)AnomalyKind.Trend ? param * elapsed : 0f;
+        v += kind == (uint)AnomalyKind.Trend ? param * bump : 0f;
         float min = s.Min[c];
         float max = s.Max[c];
+        // Daylight: the sun is up while cos(hour angle) > −tan(latitude)·tan(declination); the value rises from the
+        // minimum at sunrise to full at solar noon and falls back at sunset.
+        float thr = s.GateTan[c] * t.TanDecl;
+        float g = (sn - thr) / (1f - thr);
+        g = g < 0f ? 0f : g;
+        g = g > 1f ? 1f : g;
+        float lit = min + (v - min) * g;
+        v = (flags & SensorState.DaylightFlag) != 0 ? lit : v;
         v = kind == (uint)AnomalyKind.Dropout ? min : v;
         v = v < min ? min : v;
         v = v > max ? max : v;
         float q = s.Quantum[c];
         v = MathF.Round(v * q) / q;
-        if (kind == (uint)AnomalyKind.Stuck)
-        {
-            if (float.IsNaN(param))
-            {
-                param = v;
-                s.AnomParam[c] = v;
-            }
-            v = param;
-        }
-        value = v;
+        v = kind == (uint)AnomalyKind.Stuck ? param : v;
         bool missing = kind == (uint)AnomalyKind.MissingData;
         flag = (byte)(kind | (missing ? OmittedFlag : 0u));
-        return missing ? 1 : 0;
+        return v;
     }
 
-    /// <summary>Starts an anomaly on channel <paramref name="c"/>: draws its kind and sign, sets its parameter, returns the new state word.</summary>
+    /// <summary>
+    /// Draws the anomaly episode of channel <paramref name="c"/> in the slot of <paramref name="t"/>: whether there
+    /// is one, its kind, start, length and parameter, all from (seed, channel, slot), and caches it in the Ep* columns.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    internal static uint StartAnomaly(SensorState s, KernelParams p, int c, uint h0)
+    internal static void RefreshEpisode(SensorState s, KernelParams p, int c, in TickContext t)
     {
-        uint h3 = Hash32.Mix(h0 ^ Hash32.KindSalt);
-        float u = Hash32.Unit(h3) * p.TotalWeight;
+        s.EpSlot[c] = t.Slot;
+        uint h = Hash32.Mix(s.Key[c] ^ t.SlotKey);
+        if (!(Hash32.Unit(h) < s.SlotProb[c]))
+        {
+            s.EpKind[c] = 0;
+            s.EpStart[c] = 0;
+            s.EpEnd[c] = 0;
+            s.EpParam[c] = 0f;
+            return;
+        }
+        float u = Hash32.Unit(Hash32.Mix(h ^ Hash32.KindSalt)) * p.TotalWeight;
         int kind = p.LastEnabledKind;
         for (int k = 1; k < AnomalyKinds.Count; k++)
         {
@@ -172,18 +192,47 @@ internal static partial class SensorKernel
                 break;
             }
         }
-        uint h4 = Hash32.Mix(h0 ^ Hash32.SignSalt);
-        float sign = (h4 & 1) == 0 ? 1f : -1f;
+        uint duration = p.DurationMs[kind];
+        uint startMs = (uint)(((ulong)Hash32.Mix(h ^ Hash32.StartSalt) * (ulong)(p.SlotMs - duration + 1)) >> 32);
+        float sign = (Hash32.Mix(h ^ Hash32.SignSalt) & 1) == 0 ? 1f : -1f;
         float scale = s.AnomScale[c];
-        s.AnomParam[c] = (AnomalyKind)kind switch
+        float nominal = s.Nominal[c];
+        // Toward the side with room, so the clamp never hides a spike or a trend.
+        float room = sign > 0 ? s.Max[c] - nominal : nominal - s.Min[c];
+        float other = sign > 0 ? nominal - s.Min[c] : s.Max[c] - nominal;
+        sign = room < scale * 0.5f && other > room ? -sign : sign;
+        s.EpKind[c] = (uint)kind;
+        s.EpStart[c] = startMs;
+        s.EpEnd[c] = startMs + duration;
+        s.EpParam[c] = (AnomalyKind)kind switch
         {
-            AnomalyKind.Spike => sign * scale,
-            AnomalyKind.Trend => sign * scale / p.TrendTicks,
-            AnomalyKind.Pattern => scale * 0.5f,
+            AnomalyKind.Spike or AnomalyKind.Trend => sign * scale,
+            // A status sensor flaps between states; an analog one gains an oscillation of half the anomaly size.
+            AnomalyKind.Pattern => (s.Flags[c] & SensorState.StatusFlag) != 0 ? scale : scale * 0.5f,
             AnomalyKind.Noise => scale * (1f / 3f),
-            AnomalyKind.Stuck => float.NaN,
+            AnomalyKind.Stuck => StuckValue(s, p, c, in t, startMs, sign),
             _ => 0f,
         };
-        return ((uint)kind << 24) | p.DurationTicks[kind];
+    }
+
+    /// <summary>
+    /// The value a stuck episode holds: the normal reading at its first tick (on this group's grid, which passes
+    /// through <paramref name="t"/>), moved one step toward the side with room when that equals the nominal reading
+    /// of a status sensor, so a stuck status is visible.
+    /// </summary>
+    private static float StuckValue(SensorState s, KernelParams p, int c, in TickContext t, uint startMs, float sign)
+    {
+        long slotStart = t.TimestampMs - t.SlotOffset;
+        long first = slotStart + startMs;
+        long ticks = TickContext.FloorDiv(first - t.TimestampMs + p.IntervalMs - 1, p.IntervalMs);
+        TickContext at = TickContext.For(p, t.TimestampMs + ticks * p.IntervalMs);
+        float v = Evaluate(s, c, in at, 0, 0, 0, 0f, out _);
+        float q = s.Quantum[c];
+        if ((s.Flags[c] & SensorState.StatusFlag) != 0 && v == MathF.Round(s.Nominal[c] * q) / q)
+        {
+            float step = 1f / q;
+            v = sign > 0 ? (v + step <= s.Max[c] ? v + step : v - step) : (v - step >= s.Min[c] ? v - step : v + step);
+        }
+        return v;
     }
 }

@@ -40,6 +40,7 @@ internal readonly struct V128Ops : ISimdOps<Vector128<float>, Vector128<int>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> AsF(Vector128<int> a) => a.AsSingle();
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<int> AsI(Vector128<float> a) => a.AsInt32();
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> ToFloat(Vector128<int> a) => Vector128.ConvertToSingle(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<int> ToInt(Vector128<float> a) => Vector128.ConvertToInt32(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint MaskBits(Vector128<int> mask) => (uint)mask.ExtractMostSignificantBits();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreLowBytes(Vector128<int> value, ref byte destination, nuint index)

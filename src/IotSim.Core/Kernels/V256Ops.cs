@@ -40,6 +40,7 @@ internal readonly struct V256Ops : ISimdOps<Vector256<float>, Vector256<int>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> AsF(Vector256<int> a) => a.AsSingle();
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<int> AsI(Vector256<float> a) => a.AsInt32();
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> ToFloat(Vector256<int> a) => Vector256.ConvertToSingle(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<int> ToInt(Vector256<float> a) => Vector256.ConvertToInt32(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint MaskBits(Vector256<int> mask) => (uint)mask.ExtractMostSignificantBits();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreLowBytes(Vector256<int> value, ref byte destination, nuint index)

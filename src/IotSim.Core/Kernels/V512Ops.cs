@@ -40,6 +40,7 @@ internal readonly struct V512Ops : ISimdOps<Vector512<float>, Vector512<int>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> AsF(Vector512<int> a) => a.AsSingle();
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<int> AsI(Vector512<float> a) => a.AsInt32();
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> ToFloat(Vector512<int> a) => Vector512.ConvertToSingle(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<int> ToInt(Vector512<float> a) => Vector512.ConvertToInt32(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint MaskBits(Vector512<int> mask) => (uint)mask.ExtractMostSignificantBits();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreLowBytes(Vector512<int> value, ref byte destination, nuint index)

@@ -84,7 +84,7 @@ internal sealed class BatchComputer
             int hi = Math.Min(blockEnd, seg.ChannelStart + seg.ChannelCount);
             if (lo >= hi) continue;
             int offset = seg.Offset + (lo - seg.ChannelStart);
-            omitted += SensorKernel.Advance(_width, group.State, group.Params, lo, seg.Tick,
+            omitted += SensorKernel.Advance(_width, group.State, group.Params, lo, seg.TimestampMs,
                 batch.Values.AsSpan(offset, hi - lo), batch.Flags.AsSpan(offset, hi - lo));
         }
         if (omitted != 0)

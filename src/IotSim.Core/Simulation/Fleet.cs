@@ -149,6 +149,21 @@ public sealed class Fleet
                 throw scenario.Interval is null ? scenario.Error("custom_sensors", $"sensor '{def.Name}': {problem}") : scenario.Error(OptionSpecs.Interval.Key, problem);
             }
         }
+        var seen = new Dictionary<string, SensorDefinition>(StringComparer.Ordinal);
+        foreach (SensorDefinition def in sensors)
+        {
+            if (seen.TryGetValue(def.Name, out SensorDefinition? first))
+            {
+                throw scenario.Error("custom_sensors",
+                    $"sensor name '{Util.Excerpt.Of(def.Name)}' is used twice ({first.Industry} and {def.Industry}); every sensor of a fleet needs its own name, so rows and columns stay unambiguous");
+            }
+            seen.Add(def.Name, def);
+            if (scenario.Shape == OutputShape.Wide && Array.IndexOf(Encoders.WideEncoder.FixedColumns, def.Name) >= 0)
+            {
+                throw scenario.Error("custom_sensors",
+                    $"sensor name '{def.Name}' is a fixed column of the wide shape; reserved: {string.Join(", ", Encoders.WideEncoder.FixedColumns)}");
+            }
+        }
         if (sensors.Count == 0)
         {
             throw scenario.Error(OptionSpecs.Industries.Key, "the fleet has no sensors: name at least one industry or custom sensor");
@@ -182,6 +197,54 @@ public sealed class Fleet
         return fleet;
     }
 
+    /// <summary>
+    /// Where a device stands: a built-in city drawn by population (seeded), and coordinates within about 5 km of its
+    /// centre (seeded jitter, metre resolution).
+    /// </summary>
+    public (City City, double Latitude, double Longitude) DeviceLocation(int device)
+    {
+        IReadOnlyList<City> cities = Cities.All;
+        long[] cumulative = CityWeights();
+        uint h = Hash32.Mix((uint)device * 0x27D4EB2Fu ^ (uint)Scenario.Seed ^ 0x165667B1u ^ (uint)(Scenario.Seed >> 32));
+        long pick = (long)((ulong)h * (ulong)cumulative[^1] >> 32);
+        int index = Array.BinarySearch(cumulative, pick + 1);
+        City city = cities[index < 0 ? ~index : index];
+        double jitterLat = Hash32.Signed(Hash32.Mix(h ^ 0x68E31DA4u)) * 0.045;
+        double jitterLon = Hash32.Signed(Hash32.Mix(h ^ 0xB5297A4Du)) * 0.045;
+        return (city, Math.Round(city.Latitude + jitterLat, 5), Math.Round(city.Longitude + jitterLon, 5));
+    }
+
+    private long[]? _cityWeights;
+
+    private long[] CityWeights()
+    {
+        if (_cityWeights is { } w) return w;
+        IReadOnlyList<City> cities = Cities.All;
+        var cumulative = new long[cities.Count];
+        long total = 0;
+        for (int i = 0; i < cities.Count; i++)
+        {
+            total += cities[i].Population;
+            cumulative[i] = total;
+        }
+        return _cityWeights = cumulative;
+    }
+
+    /// <summary>Local solar hour at which a daily cycle peaks: noon for daylight sensors, mid-afternoon for temperatures, dawn for humidity.</summary>
+    internal static double PeakHour(SensorDefinition def, bool daylight) => daylight ? 12 : def.Type switch
+    {
+        SensorType.Temperature => 15,
+        SensorType.Humidity => 5,
+        _ => 12,
+    };
+
+    /// <summary>Whether a sensor's daily cycle is solar output, zero between sunset and sunrise.</summary>
+    internal static bool IsDaylight(SensorDefinition def) =>
+        IsDaily(def) && def.Name.Contains("solar", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Whether a sensor has a daily cycle, which then follows the local solar clock.</summary>
+    internal static bool IsDaily(SensorDefinition def) => def.Cyclic && def.CycleAmplitude > 0 && def.CyclePeriodSeconds == 86_400;
+
     private void InitState(SensorState s, int[] indices, TimeSpan interval, KernelParams kp)
     {
         int perDevice = indices.Length;
@@ -190,6 +253,12 @@ public sealed class Fleet
         for (int d = FirstDevice; d < EndDevice; d++)
         {
             double factor = anomaliesOn ? AnomalyFactor(d) * Scenario.Anomalies.ProbabilityScale : 0;
+            var (manufacturer, _, _) = DeviceIdentity(d);
+            var (noiseScale, offsetSpread, gainSpread) = DeviceModels.Accuracy.GetValueOrDefault(manufacturer, (1.0, 0.0, 0.0));
+            var (_, latitude, longitude) = DeviceLocation(d);
+            uint latTurns = TickContext.Turns(latitude / 360);
+            float tanLat = DetMath.SinTurns(latTurns) / DetMath.SinTurns(latTurns + DetMath.QuarterTurn);
+            tanLat = Math.Clamp(tanLat, -2.2f, 2.2f);
             for (int k = 0; k < perDevice; k++, c++)
             {
                 int sensor = indices[k];
@@ -197,11 +266,14 @@ public sealed class Fleet
                 long globalChannel = (long)d * Sensors.Count + sensor;
                 uint key = Hash32.ChannelKey(Scenario.Seed, globalChannel);
                 double range = def.Max - def.Min;
+                bool status = def.Type == SensorType.Status;
+                uint calibration = Hash32.Mix(key ^ 0x27D4EB2Fu);
+                double gain = status ? 1 : 1 + gainSpread * Hash32.Signed(calibration);
+                double offset = status ? 0 : offsetSpread * range * Hash32.Signed(Hash32.Mix(calibration));
                 s.Key[c] = key;
-                s.Nominal[c] = (float)def.Nominal;
-                s.Sigma[c] = (float)def.NoiseStd;
-                s.DriftRate[c] = (float)def.DriftRate;
-                s.DriftLimit[c] = (float)(0.05 * range);
+                s.Nominal[c] = (float)(def.Nominal * gain + offset);
+                s.Sigma[c] = (float)(def.NoiseStd * (status ? 1 : noiseScale) * gain);
+                s.DriftAmp[c] = (float)(Math.Min(9 * def.DriftRate, 0.05 * range) * gain);
                 double q = Math.Pow(10, def.Precision);
                 // Bounds on the precision grid keep clamp-then-round inside [min, max].
                 double gridMin = Math.Ceiling(def.Min * q - 1e-9) / q;
@@ -210,14 +282,32 @@ public sealed class Fleet
                 s.Min[c] = (float)(aligned ? gridMin : def.Min);
                 s.Max[c] = (float)(aligned ? gridMax : def.Max);
                 s.Quantum[c] = (float)q;
-                s.AnomProb[c] = (float)Math.Min(1.0, def.AnomalyProbability * factor);
-                s.AnomScale[c] = (float)(def.AnomalyMagnitude * Math.Max(3 * def.NoiseStd, 0.05 * range));
+                s.SlotProb[c] = (float)Math.Min(1.0, def.AnomalyProbability * factor * kp.SlotMinutes);
+                double scale = def.AnomalyMagnitude * Math.Max(3 * def.NoiseStd, 0.05 * range);
+                s.AnomScale[c] = (float)(status ? Math.Max(scale, 3 / q) : scale);
                 bool cyclic = def.Cyclic && def.CycleAmplitude > 0;
-                s.Amplitude[c] = cyclic ? (float)def.CycleAmplitude : 0f;
-                // Non-cyclic sensors still get a 60-tick rhythm so a pattern anomaly has something to change.
-                double turnsPerTick = cyclic ? interval.TotalSeconds / def.CyclePeriodSeconds : 1.0 / 60;
-                s.CycleStep[c] = (uint)(ulong)Math.Round((turnsPerTick - Math.Floor(turnsPerTick)) * 4294967296.0);
-                s.Phase[c] = Hash32.Mix(key ^ 0x2545F491u);
+                bool daily = IsDaily(def);
+                bool daylight = IsDaylight(def);
+                s.Amplitude[c] = cyclic ? (float)(def.CycleAmplitude * gain) : 0f;
+                s.Flags[c] = (daily ? SensorState.DailyFlag : 0) | (daylight ? SensorState.DaylightFlag : 0) | (status ? SensorState.StatusFlag : 0);
+                s.GateTan[c] = daylight ? -tanLat : 0f;
+                // Ambient temperatures swing with the season, more at high latitudes, opposite in the south.
+                s.SeasonAmp[c] = daily && !daylight && def.Type == SensorType.Temperature
+                    ? (float)(2 * def.CycleAmplitude * gain * Math.Min(Math.Abs(latitude) / 45, 1.5) * Math.Sign(latitude))
+                    : 0f;
+                if (daily)
+                {
+                    // sin peaks at a quarter turn: at local solar time = peak hour, UTC day angle + longitude + phase = 0.25.
+                    s.CycleStep[c] = 0;
+                    s.Phase[c] = TickContext.Turns(longitude / 360 + 0.25 - PeakHour(def, daylight) / 24);
+                }
+                else
+                {
+                    // Non-cyclic sensors still get a 60-tick rhythm so a pattern anomaly has something to change.
+                    double turnsPerTick = cyclic ? interval.TotalSeconds / def.CyclePeriodSeconds : 1.0 / 60;
+                    s.CycleStep[c] = (uint)(ulong)Math.Round((turnsPerTick - Math.Floor(turnsPerTick)) * 4294967296.0);
+                    s.Phase[c] = Hash32.Mix(key ^ 0x2545F491u);
+                }
             }
         }
     }

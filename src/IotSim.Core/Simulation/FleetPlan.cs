@@ -72,12 +72,15 @@ public sealed class FleetPlan
         }
     }
 
-    /// <summary>Reading slots per engine batch: the scenario's batch size, at least one device's sensors, at most 64 ticks of the fleet.</summary>
+    /// <summary>
+    /// Reading slots per engine batch: the scenario's batch size, at least one device's sensors of a group (of every
+    /// group for the wide shape, whose rows hold them all), at most 64 ticks of the fleet.
+    /// </summary>
     public int BatchCapacity
     {
         get
         {
-            int maxPerDevice = Groups.Max(g => g.SensorIndices.Length);
+            int maxPerDevice = Scenario.Shape == OutputShape.Wide ? Sensors.Count : Groups.Max(g => g.SensorIndices.Length);
             long planned = Math.Max(1, PlannedReadings);
             long batch = Math.Min(Math.Max(1, Scenario.BatchSize), Math.Min(planned, ChannelCount * 64L));
             if (Scenario.Mode == TimeMode.Rate)

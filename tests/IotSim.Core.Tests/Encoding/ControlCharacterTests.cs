@@ -36,7 +36,7 @@ public sealed class ControlCharacterTests
         Seed = 5,
         Shape = shape,
         Device = new DeviceOptions { IdPrefix = OddPrefix },
-        Anomalies = new AnomalyOptions { ProbabilityScale = 50 },
+        Anomalies = TestAnomalies.Dense(50),
     };
 
     /// <summary>Outputs of one run through every text sink of <paramref name="shape"/>, by sink name, with the callback truth.</summary>
@@ -166,7 +166,7 @@ public sealed class ControlCharacterTests
     {
         var (outputs, truth, fleet) = await RunAllSinksAsync(OutputShape.Wide);
         List<string[]> records = EncoderTestKit.ParseCsv(outputs[sink]);
-        string[] header = ["timestamp", "device_id", "manufacturer", "model", "firmware", OddName, NewlineName, CrName, "anomaly_flag", "anomaly_type"];
+        string[] header = ["timestamp", "device_id", "manufacturer", "model", "firmware", OddName, NewlineName, CrName, "anomaly_flag", "anomaly_type", "anomalies"];
         Assert.Equal(header, records[0]);
         Assert.Equal(10 * 3, records.Count - 1);
         var expected = truth.GroupBy(r => (EncoderTestKit.Iso(r.Timestamp), r.DeviceId)).ToDictionary(g => g.Key, g => g.ToDictionary(r => r.Sensor));
@@ -178,6 +178,15 @@ public sealed class ControlCharacterTests
             for (int s = 0; s < 3; s++)
             {
                 Assert.Equal(cells.TryGetValue(header[5 + s], out Reading r) ? Value(r, fleet) : "", row[5 + s]);
+            }
+            // The label cell quotes the odd names too: every pair names one of the three sensors.
+            foreach (string pair in row[^1].Split(';', StringSplitOptions.RemoveEmptyEntries))
+            {
+                Assert.Contains(pair[..pair.LastIndexOf(':')], header[5..8]);
+            }
+            foreach (Reading r in cells.Values.Where(r => r.Anomaly != AnomalyKind.None))
+            {
+                Assert.Contains(r.Sensor + ":" + EncoderTestKit.Label(r.Anomaly), row[^1].Split(';'));
             }
         }
         Assert.Equal(expected.Keys.Order(), records.Skip(1).Select(f => (f[0], f[1])).Where(expected.ContainsKey).Order());

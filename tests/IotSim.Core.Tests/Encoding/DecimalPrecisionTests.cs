@@ -93,7 +93,7 @@ public sealed partial class DecimalPrecisionTests
                 string[] header = rows[0];
                 foreach (string[] row in rows.Skip(1))
                 {
-                    for (int c = 5; c < header.Length - 2; c++)
+                    for (int c = 5; c < header.Length - 3; c++)
                     {
                         if (row[c].Length > 0) values.Add((header[c], row[c], truth[(row[0], row[1], header[c])].Value));
                     }

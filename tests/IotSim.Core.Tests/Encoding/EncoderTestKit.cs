@@ -10,7 +10,11 @@ using IotSim.Core.Sinks;
 namespace IotSim.Core.Tests.Encoders;
 
 /// <summary>A run's encoded text next to the readings a <see cref="CallbackSink"/> saw (the independent truth).</summary>
-internal sealed record EncodedRun(string Text, List<Reading> Readings, RunReport Report, Fleet Fleet);
+internal sealed record EncodedRun(string Text, List<Reading> Readings, RunReport Report, Fleet Fleet)
+{
+    /// <summary>Every reading slot, omitted ones included: (timestamp ms, device, sensor index) → (value, flag).</summary>
+    public Dictionary<(long Ts, int Device, int Sensor), (float Value, byte Flag)> Slots { get; init; } = [];
+}
 
 /// <summary>Scenarios, runs and parsers shared by the encoder and sink tests.</summary>
 internal static class EncoderTestKit
@@ -21,7 +25,7 @@ internal static class EncoderTestKit
         Devices = devices,
         Duration = TimeSpan.FromSeconds(seconds),
         Seed = 7,
-        Anomalies = new AnomalyOptions { ProbabilityScale = anomalyScale },
+        Anomalies = anomalyScale > 1 ? TestAnomalies.Dense(anomalyScale) : new AnomalyOptions { ProbabilityScale = anomalyScale },
     };
 
     /// <summary>Custom sensors with negative ranges, precision 0 and 3, and texts that need CSV quoting and JSON escaping.</summary>
@@ -45,6 +49,7 @@ internal static class EncoderTestKit
         var output = new ArrayBufferWriter<byte>();
         ReadingEncoder? encoder = null;
         var readings = new List<Reading>();
+        var slots = new Dictionary<(long, int, int), (float, byte)>();
         var encoding = new CallbackSink((batch, _) =>
         {
             if (encoder is null)
@@ -53,6 +58,16 @@ internal static class EncoderTestKit
                 encoder.WriteHeader(output);
             }
             encoder.Encode(batch, output);
+            foreach (BatchSegment seg in batch.Segments)
+            {
+                IntervalGroup g = batch.Fleet.Groups[seg.Group];
+                for (int i = 0; i < seg.ChannelCount; i++)
+                {
+                    int ch = seg.ChannelStart + i;
+                    slots.Add((seg.TimestampMs, batch.Fleet.FirstDevice + ch / g.SensorsPerDevice, g.SensorIndices[ch % g.SensorsPerDevice]),
+                        (batch.Values[seg.Offset + i], batch.Flags[seg.Offset + i]));
+                }
+            }
             return ValueTask.CompletedTask;
         }, "encoder");
         var sim = new Simulator(scenario);
@@ -60,7 +75,7 @@ internal static class EncoderTestKit
         RunReport report = await sim.RunAsync();
         Assert.True(report.Succeeded);
         Assert.Equal(report.Generated, readings.Count);
-        return new EncodedRun(Encoding.UTF8.GetString(output.WrittenSpan), readings, report, sim.Fleet!);
+        return new EncodedRun(Encoding.UTF8.GetString(output.WrittenSpan), readings, report, sim.Fleet!) { Slots = slots };
     }
 
     /// <summary>Readings as a <see cref="CallbackSink"/> hands them over.</summary>

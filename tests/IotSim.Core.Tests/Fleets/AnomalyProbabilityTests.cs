@@ -45,10 +45,11 @@ public sealed class AnomalyProbabilityTests
             for (int c = 0; c < group.ChannelCount; c++)
             {
                 SensorDefinition sensor = fleet.Sensors[group.SensorIndices[c % group.SensorsPerDevice]];
-                double expected = sensor.AnomalyProbability * manufacturerFactor * firmwareFactor * scale;
-                Assert.InRange(expected, 1e-6, 0.5);
+                // Per minute, times the minutes of an anomaly slot: the chance of an episode in the slot.
+                double expected = Math.Min(1, sensor.AnomalyProbability * manufacturerFactor * firmwareFactor * scale * group.Params.SlotMinutes);
+                Assert.InRange(expected, 1e-6, 1);
                 // Stored as float, and the product's order is not part of the contract: compare to float precision.
-                Assert.Equal(expected, group.State.AnomProb[c], expected * 1e-6);
+                Assert.Equal(expected, group.State.SlotProb[c], expected * 1e-6);
                 channels++;
             }
         }
@@ -66,6 +67,6 @@ public sealed class AnomalyProbabilityTests
             Device = new DeviceOptions { Manufacturer = "SensorTech", Firmware = "3.0.0-beta" },
             Anomalies = new AnomalyOptions { Enabled = false },
         });
-        Assert.All(fleet.Groups, g => Assert.All(g.State.AnomProb, p => Assert.Equal(0f, p)));
+        Assert.All(fleet.Groups, g => Assert.All(g.State.SlotProb, p => Assert.Equal(0f, p)));
     }
 }

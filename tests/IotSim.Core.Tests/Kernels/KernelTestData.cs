@@ -15,13 +15,17 @@ internal static class KernelTestData
     /// </summary>
     public static TheoryData<SimdWidth> VectorWidths() => [SimdWidth.V128, SimdWidth.V256, SimdWidth.V512];
 
+    /// <summary>2026-06-01T00:00:00Z minus 5 s: the first ticks of a test cross an anomaly slot boundary (slots of 8 minutes divide the day).</summary>
+    public const long BaseMs = 1_780_271_995_000;
+
+    /// <summary>Interval-group constants: 1 s ticks, 8-minute slots (four times the longest episode), episodes of 2 minutes (spikes 1 s).</summary>
     public static KernelParams Params(ulong seed = 1234) =>
         new(seed, 0, TimeSpan.FromSeconds(1), new AnomalyOptions
         {
-            Types = AnomalyOptions.Defaults.ToDictionary(kv => kv.Key, kv => kv.Value with { Duration = TimeSpan.FromSeconds(kv.Key == AnomalyKind.Spike ? 1 : 7) }),
+            Types = AnomalyOptions.Defaults.ToDictionary(kv => kv.Key, kv => kv.Value with { Duration = TimeSpan.FromSeconds(kv.Key == AnomalyKind.Spike ? 1 : 120) }),
         });
 
-    /// <summary>A state of <paramref name="count"/> channels with varied parameters and a high anomaly rate.</summary>
+    /// <summary>A state of <paramref name="count"/> channels with varied parameters and a high anomaly rate (about 18% of readings).</summary>
     public static SensorState State(int count, ulong seed = 1234)
     {
         var s = new SensorState(count);
@@ -36,13 +40,16 @@ internal static class KernelTestData
             s.Max[c] = MathF.Round((min + range) * q) / q;
             s.Nominal[c] = min + range * (float)rng.NextDouble();
             s.Sigma[c] = c % 7 == 0 ? 0 : range * 0.01f * (float)rng.NextDouble();
-            s.DriftRate[c] = range * 0.001f;
-            s.DriftLimit[c] = range * 0.001f * (c % 3); // c % 3 == 0: limit 0, drift pinned at ±0
+            s.DriftAmp[c] = range * 0.01f * (c % 3); // c % 3 == 0: no drift
             s.Amplitude[c] = c % 2 == 0 ? range * 0.2f : 0;
+            // Every combination of daily, daylight and status channels, at latitudes up to the clamp.
+            s.Flags[c] = (uint)(c % 8) & (SensorState.DailyFlag | SensorState.DaylightFlag | SensorState.StatusFlag);
+            s.GateTan[c] = (s.Flags[c] & SensorState.DaylightFlag) != 0 ? (float)(rng.NextDouble() * 4.4 - 2.2) : 0f;
+            s.SeasonAmp[c] = c % 5 == 0 ? range * 0.05f * (c % 10 == 0 ? 1 : -1) : 0f;
             s.CycleStep[c] = (uint)rng.Next() * 3u;
             s.Phase[c] = (uint)rng.Next() * 5u;
             s.Quantum[c] = q;
-            s.AnomProb[c] = 0.05f;
+            s.SlotProb[c] = c % 11 == 0 ? 0f : 0.9f;
             s.AnomScale[c] = range * 0.2f;
         }
         return s;

@@ -23,9 +23,9 @@ public sealed class SensorKernelTests
                 byte[] actualFlags = new byte[length + 2];
                 actualValues[0] = actualValues[^1] = expectedValues[0] = expectedValues[^1] = -12345f;
                 actualFlags[0] = actualFlags[^1] = expectedFlags[0] = expectedFlags[^1] = 0x55;
-                int expectedOmitted = SensorKernel.Advance(SimdWidth.Scalar, reference, p, Offset, tick * 1000,
+                int expectedOmitted = SensorKernel.Advance(SimdWidth.Scalar, reference, p, Offset, KernelTestData.BaseMs + tick * 1000,
                     expectedValues.AsSpan(1, length), expectedFlags.AsSpan(1, length));
-                int actualOmitted = SensorKernel.Advance(width, vector, p, Offset, tick * 1000,
+                int actualOmitted = SensorKernel.Advance(width, vector, p, Offset, KernelTestData.BaseMs + tick * 1000,
                     actualValues.AsSpan(1, length), actualFlags.AsSpan(1, length));
                 Assert.Equal(expectedOmitted, actualOmitted);
                 for (int i = 0; i < expectedValues.Length; i++)
@@ -48,10 +48,11 @@ public sealed class SensorKernelTests
         SensorState vector = KernelTestData.State(1000, 99);
         float[] a = new float[1000], b = new float[1000];
         byte[] fa = new byte[1000], fb = new byte[1000];
-        for (long tick = 0; tick < 500; tick++)
+        // 30 minutes in 3-second steps: three slot boundaries, drift knots, every episode kind.
+        for (long tick = 0; tick < 600; tick++)
         {
-            SensorKernel.Advance(SimdWidth.Scalar, reference, p, 0, tick, a, fa);
-            SensorKernel.Advance(width, vector, p, 0, tick, b, fb);
+            SensorKernel.Advance(SimdWidth.Scalar, reference, p, 0, KernelTestData.BaseMs + tick * 3000, a, fa);
+            SensorKernel.Advance(width, vector, p, 0, KernelTestData.BaseMs + tick * 3000, b, fb);
             Assert.Equal(a, b);
             Assert.Equal(fa, fb);
         }
@@ -69,7 +70,7 @@ public sealed class SensorKernelTests
         byte[] flags = new byte[2000];
         for (long tick = 0; tick < 50; tick++)
         {
-            omitted += SensorKernel.Advance(SimdWidth.Scalar, s, p, 0, tick, values, flags);
+            omitted += SensorKernel.Advance(SimdWidth.Scalar, s, p, 0, KernelTestData.BaseMs + tick * 1000, values, flags);
             foreach (byte f in flags) seen.Add(f & SensorKernel.KindMask);
             for (int c = 0; c < 2000; c++)
             {
@@ -91,7 +92,7 @@ public sealed class SensorKernelTests
         SensorState s = KernelTestData.State(500);
         float[] values = new float[500];
         byte[] flags = new byte[500];
-        SensorKernel.Advance(SimdWidth.Scalar, s, p, 0, 5, values, flags);
+        SensorKernel.Advance(SimdWidth.Scalar, s, p, 0, KernelTestData.BaseMs + 5000, values, flags);
         for (int c = 0; c < 500; c++)
         {
             double scaled = values[c] * (double)s.Quantum[c];
@@ -120,7 +121,7 @@ public sealed class SensorKernelTests
         long n = 0;
         for (long tick = 0; tick < 50; tick++)
         {
-            SensorKernel.Advance(SimdWidth.Scalar, s, p, 0, tick, values, flags);
+            SensorKernel.Advance(SimdWidth.Scalar, s, p, 0, KernelTestData.BaseMs + tick * 1000, values, flags);
             foreach (float v in values)
             {
                 sum += v;
@@ -145,7 +146,7 @@ public sealed class SensorKernelTests
         float[] values = new float[Channels];
         byte[] flags = new byte[Channels];
         long tick = 0;
-        AllocationAssert.SteadyStateIsAllocationFree(() => SensorKernel.Advance(width, s, p, 0, tick++, values, flags));
+        AllocationAssert.SteadyStateIsAllocationFree(() => SensorKernel.Advance(width, s, p, 0, KernelTestData.BaseMs + 1000 * tick++, values, flags));
         Assert.True(tick > 1000);
     }
 
@@ -153,11 +154,13 @@ public sealed class SensorKernelTests
 
     private static void AssertStatesEqual(SensorState a, SensorState b)
     {
-        Assert.Equal(a.AnomState, b.AnomState);
+        Assert.Equal(a.EpSlot, b.EpSlot);
+        Assert.Equal(a.EpKind, b.EpKind);
+        Assert.Equal(a.EpStart, b.EpStart);
+        Assert.Equal(a.EpEnd, b.EpEnd);
         for (int i = 0; i < a.Count; i++)
         {
-            Assert.Equal(BitConverter.SingleToInt32Bits(a.DriftAcc[i]), BitConverter.SingleToInt32Bits(b.DriftAcc[i]));
-            Assert.Equal(BitConverter.SingleToInt32Bits(a.AnomParam[i]), BitConverter.SingleToInt32Bits(b.AnomParam[i]));
+            Assert.Equal(BitConverter.SingleToInt32Bits(a.EpParam[i]), BitConverter.SingleToInt32Bits(b.EpParam[i]));
         }
     }
 }

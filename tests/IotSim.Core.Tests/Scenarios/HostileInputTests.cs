@@ -1,5 +1,6 @@
 using System.Text;
 using IotSim.Core.Catalog;
+using IotSim.Core.Kernels;
 using IotSim.Core.Scenarios;
 using IotSim.Core.Simulation;
 using IotSim.Core.Util;
@@ -180,9 +181,9 @@ public sealed class HostileInputTests
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(500_000_000, plan.ChannelCount);
         Assert.True(allocated < 1 << 20, $"planning allocated {allocated} bytes");
-        Assert.True(plan.RequiredBytes() > 500_000_000L * 64);
+        Assert.True(plan.RequiredBytes() > 500_000_000L * SensorState.BytesPerChannel);
         ConfigException ex = Assert.Throws<ConfigException>(() => plan.CheckMemory(24L << 30));
-        Assert.Contains("29.", ex.Problem);
+        Assert.Contains("37.", ex.Problem);
         Assert.Contains("--shard", ex.Problem);
         plan.CheckMemory(64L << 30);
     }

@@ -13,7 +13,7 @@ public sealed class DeterminismTests
         Industries = ["mining", "data_center"],
         Devices = 7,
         Duration = TimeSpan.FromSeconds(130),
-        Anomalies = new AnomalyOptions { ProbabilityScale = 50 },
+        Anomalies = TestAnomalies.Dense(50),
         BatchSize = 100_000,
     };
 

@@ -14,7 +14,7 @@ public sealed class SegmentWalkerTests
         Shard = new Shard(1, 3),
         Duration = TimeSpan.FromSeconds(30),
         BatchSize = 37,
-        Anomalies = new AnomalyOptions { ProbabilityScale = 200 },
+        Anomalies = TestAnomalies.Dense(),
     };
 
     [Fact]
