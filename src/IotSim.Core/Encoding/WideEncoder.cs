@@ -12,7 +12,7 @@ namespace IotSim.Core.Encoders;
 /// cells or absent JSON keys. Labels: <c>anomaly_flag</c> is 1 when any reading of the row is labelled
 /// (<c>missing_data</c> included), <c>anomaly_type</c> is the first such label in column order, and
 /// <c>anomalies</c> lists every labelled sensor as <c>sensor:kind</c> pairs joined by <c>;</c> (CSV) or as an
-/// object of sensor → kind (JSON). Allocation-free after warm-up (identities and column programs are cached).
+/// object of sensor → kind (JSON). Allocation-free after warm-up (identities are cached).
 /// Not thread-safe.
 /// </summary>
 internal sealed class WideEncoder : ReadingEncoder
@@ -31,7 +31,8 @@ internal sealed class WideEncoder : ReadingEncoder
     private readonly ushort[] _identityOfDevice;
     private readonly List<byte[]> _identities = [];
     private readonly Dictionary<(string, string, string), ushort> _identityIds = [];
-    private readonly Dictionary<ulong, Program> _programs = [];
+    private readonly Column[] _columns;
+    private readonly int _budget;
     private int[] _runEnd = new int[16];
     private ReadingBatch? _runsBatch;
     private long _runsSequence = -1;
@@ -76,6 +77,25 @@ internal sealed class WideEncoder : ReadingEncoder
             }
             _maxLabels += _labels[s].Skip(1).Max(l => l.Length);
         }
+        // One column per sensor in the fleet's order: CSV writes a comma before every cell (empty or not); JSON writes the
+        // key only for a present reading.
+        var groupOf = new (int Group, int Index)[fleet.Sensors.Count];
+        for (int g = 0; g < fleet.Groups.Count; g++)
+        {
+            IReadOnlyList<int> indices = fleet.Groups[g].SensorIndices;
+            for (int k = 0; k < indices.Count; k++) groupOf[indices[k]] = (g, k);
+        }
+        _columns = new Column[fleet.Sensors.Count];
+        int budget = _flagType.Max(e => e.Length) + _labelsEnd.Length + PaddedBytes.Padding;
+        for (int sensor = 0; sensor < _columns.Length; sensor++)
+        {
+            int precision = fleet.Precision[sensor];
+            PaddedBytes pre = PaddedBytes.From(_csv ? "," : ",\"" + TextEscaping.Json(fleet.Sensors[sensor].Name) + "\":");
+            var (g, k) = groupOf[sensor];
+            _columns[sensor] = new Column(pre, ScaleOf(precision), precision, g, k, fleet.Groups[g].SensorsPerDevice, sensor);
+            budget += pre.Length + ByteWriter.MaxValueBytes;
+        }
+        _budget = budget;
         Header = _csv
             ? CsvHeader(["timestamp", "device_id", "manufacturer", "model", "firmware", .. fleet.Sensors.Select(s => s.Name), "anomaly_flag", "anomaly_type", "anomalies"])
             : [];
@@ -99,22 +119,18 @@ internal sealed class WideEncoder : ReadingEncoder
         {
             return; // written with the first segment of its run
         }
-        ulong mask = 0;
-        for (int j = index; j < end; j++)
-        {
-            mask |= 1UL << segments[j].Group;
-        }
-        Program program = ProgramFor(mask);
-        Column[] columns = program.Columns;
+        Column[] columns = _columns;
         int leadPerDevice = group.SensorsPerDevice;
         int firstDeviceOfRun = segment.ChannelStart / leadPerDevice;
         int fromDevice = channelFrom / leadPerDevice;
         int devices = channelCount / leadPerDevice;
+        // Per group: where its readings for the first device of this call start in the batch, or −1 when not due.
         Span<int> bases = stackalloc int[64];
+        bases.Fill(-1);
         for (int j = index; j < end; j++)
         {
             BatchSegment seg = segments[j];
-            bases[j - index] = seg.Offset + fromDevice * Fleet.Groups[seg.Group].SensorsPerDevice;
+            bases[seg.Group] = seg.Offset + fromDevice * Fleet.Groups[seg.Group].SensorsPerDevice;
         }
         float[] values = batch.Values;
         byte[] flags = batch.Flags;
@@ -126,14 +142,23 @@ internal sealed class WideEncoder : ReadingEncoder
         for (int dl = 0; dl < devices; dl++, device++)
         {
             int rowLength = AppendToRow(BeginDevice(device), Identity(device));
-            ref byte dst = ref writer.Reserve(rowLength + PaddedBytes.Padding + program.Budget + _maxLabels);
+            ref byte dst = ref writer.Reserve(rowLength + PaddedBytes.Padding + _budget + _maxLabels);
             int pos = ByteWriter.Copy(ref dst, 0, new PaddedBytes(Row, rowLength));
             int labels = 0;
             int firstKind = 0;
             for (int k = 0; k < columns.Length; k++)
             {
                 ref readonly Column col = ref columns[k];
-                int at = bases[col.Run] + dl * col.PerDevice + col.Index;
+                int baseAt = bases[col.Group];
+                if (baseAt < 0)
+                {
+                    if (_csv)
+                    {
+                        pos = ByteWriter.Copy(ref dst, pos, col.Pre);
+                    }
+                    continue;
+                }
+                int at = baseAt + dl * col.PerDevice + col.Index;
                 byte flag = flags[at];
                 int kind = flag & SensorKernel.KindMask;
                 if (kind != 0)
@@ -157,7 +182,6 @@ internal sealed class WideEncoder : ReadingEncoder
                 int next = ByteWriter.FormatFixed(ref dst, pos, value, col.Scale, col.Precision, 0);
                 pos = next >= 0 ? next : ByteWriter.FormatUnusual(ref dst, pos, value, col.Precision, 0, nullToken);
             }
-            pos = ByteWriter.Copy(ref dst, pos, program.Trail);
             pos = ByteWriter.Copy(ref dst, pos, in _flagType[firstKind]);
             for (int l = 0; l < labels; l++)
             {
@@ -223,41 +247,6 @@ internal sealed class WideEncoder : ReadingEncoder
         _runsCount = segments.Length;
     }
 
-    /// <summary>The columns of a row whose groups are <paramref name="mask"/>, in the fleet's sensor order.</summary>
-    private Program ProgramFor(ulong mask)
-    {
-        if (_programs.TryGetValue(mask, out Program? program)) return program;
-        var groupsInRun = new List<int>();
-        for (int g = 0; g < Fleet.Groups.Count; g++)
-        {
-            if ((mask & (1UL << g)) != 0) groupsInRun.Add(g);
-        }
-        var bySensor = new SortedDictionary<int, (int Run, int Index, int PerDevice)>();
-        for (int r = 0; r < groupsInRun.Count; r++)
-        {
-            IntervalGroup g = Fleet.Groups[groupsInRun[r]];
-            for (int k = 0; k < g.SensorIndices.Count; k++)
-            {
-                bySensor[g.SensorIndices[k]] = (r, k, g.SensorsPerDevice);
-            }
-        }
-        var columns = new List<Column>();
-        int previous = -1;
-        int budget = _flagType.Max(e => e.Length) + _labelsEnd.Length + PaddedBytes.Padding;
-        foreach (var (sensor, (run, index, perDevice)) in bySensor)
-        {
-            int precision = Fleet.Precision[sensor];
-            PaddedBytes pre = PaddedBytes.From(_csv ? new string(',', sensor - previous) : ",\"" + TextEscaping.Json(Fleet.Sensors[sensor].Name) + "\":");
-            columns.Add(new Column(pre, ScaleOf(precision), precision, run, index, perDevice, sensor));
-            budget += pre.Length + ByteWriter.MaxValueBytes;
-            previous = sensor;
-        }
-        PaddedBytes trail = PaddedBytes.From(_csv ? new string(',', Fleet.Sensors.Count - 1 - previous) : "");
-        program = new Program([.. columns], trail, budget + trail.Length);
-        _programs.Add(mask, program);
-        return program;
-    }
-
     private byte[] Identity(int device)
     {
         int local = device - Fleet.FirstDevice;
@@ -286,7 +275,5 @@ internal sealed class WideEncoder : ReadingEncoder
         return _identities[id - 1];
     }
 
-    private readonly record struct Column(PaddedBytes Pre, double Scale, int Precision, int Run, int Index, int PerDevice, int Sensor);
-
-    private sealed record Program(Column[] Columns, PaddedBytes Trail, int Budget);
+    private readonly record struct Column(PaddedBytes Pre, double Scale, int Precision, int Group, int Index, int PerDevice, int Sensor);
 }

@@ -24,6 +24,8 @@ internal static class Hash32
     public const uint KnotStream = 0xA54FF53A;
     /// <summary>Stream of the anomaly slots.</summary>
     public const uint SlotStream = 0x510E527F;
+    /// <summary>Stream of the equipment slots.</summary>
+    public const uint EquipmentStream = 0x9B05688C;
 
     /// <summary>MurmurHash3 fmix32.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

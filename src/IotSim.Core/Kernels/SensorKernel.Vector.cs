@@ -41,6 +41,11 @@ internal static partial class SensorKernel
         ref uint epKind = ref MemoryMarshal.GetArrayDataReference(s.EpKind);
         ref uint epStart = ref MemoryMarshal.GetArrayDataReference(s.EpStart);
         ref uint epEnd = ref MemoryMarshal.GetArrayDataReference(s.EpEnd);
+        ref uint eqSlot = ref MemoryMarshal.GetArrayDataReference(s.EqSlot);
+        ref uint eqStateCol = ref MemoryMarshal.GetArrayDataReference(s.EqState);
+        ref uint eqStartCol = ref MemoryMarshal.GetArrayDataReference(s.EqStart);
+        ref uint eqEndCol = ref MemoryMarshal.GetArrayDataReference(s.EqEnd);
+        ref float eqCodeCol = ref MemoryMarshal.GetArrayDataReference(s.EqCode);
         ref float valueOut = ref MemoryMarshal.GetReference(values);
         ref byte flagOut = ref MemoryMarshal.GetReference(flags);
 
@@ -54,6 +59,12 @@ internal static partial class SensorKernel
         TF vTanDecl = TOps.F(t.TanDecl);
         TI vSlot = TOps.I((int)t.Slot);
         TI vOff = TOps.I((int)t.SlotOffset);
+        TI vEqSlot = TOps.I((int)t.EqSlot);
+        TI vEqOff = TOps.I((int)t.EqOffset);
+        TI rampMs = TOps.I((int)EquipmentStates.RampMs);
+        TI followsBit = TOps.I((int)SensorState.FollowsFlag);
+        TI eqStatusBit = TOps.I((int)SensorState.EquipmentStatusFlag);
+        TI gatedBits = TOps.I((int)(SensorState.DaylightFlag | SensorState.FollowsFlag));
         TI zeroI = TOps.I(0);
         TI dailyBit = TOps.I((int)SensorState.DailyFlag);
         TI daylightBit = TOps.I((int)SensorState.DaylightFlag);
@@ -71,6 +82,11 @@ internal static partial class SensorKernel
         {
             nuint c = (nuint)(start + i);
             nuint o = (nuint)i;
+            TI eqStale = TOps.AndNot(TOps.I(-1), TOps.Equals(TOps.LoadI(ref eqSlot, c), vEqSlot));
+            if (TOps.MaskBits(eqStale) != 0)
+            {
+                RefreshEquipmentLanes(s, (int)c, TOps.MaskBits(eqStale), in t);
+            }
             TI stale = TOps.AndNot(TOps.I(-1), TOps.Equals(TOps.LoadI(ref epSlot, c), vSlot));
             if (TOps.MaskBits(stale) != 0)
             {
@@ -94,6 +110,16 @@ internal static partial class SensorKernel
             TF u = TOps.Mul(tau, TOps.Sub(oneF, tau));
             TF bump = TOps.Mul(TOps.Mul(u, u), TOps.F(16f));
 
+            TI eqState = TOps.LoadI(ref eqStateCol, c);
+            TI eqStart = TOps.LoadI(ref eqStartCol, c);
+            TI eqEnd = TOps.LoadI(ref eqEndCol, c);
+            TI eqOn = TOps.AndNot(TOps.I(-1), TOps.Equals(eqState, zeroI));
+            TI stopped = TOps.And(eqOn, TOps.AndNot(TOps.LessThan(vEqOff, eqEnd), TOps.LessThan(vEqOff, eqStart)));
+            TI ramping = TOps.And(eqOn, TOps.AndNot(TOps.LessThan(vEqOff, TOps.Add(eqEnd, rampMs)), TOps.LessThan(vEqOff, eqEnd)));
+            TF ge = TOps.Mul(TOps.ToFloat(TOps.Sub(vEqOff, eqEnd)), TOps.F(1f / EquipmentStates.RampMs));
+            ge = TOps.Select(TOps.AsF(ramping), ge, oneF);
+            ge = TOps.Select(TOps.AsF(stopped), zeroF, ge);
+
             TI fl = TOps.LoadI(ref flagCol, c);
             TI isPattern = TOps.Equals(kind, kindPattern);
             TF patternF = TOps.AsF(isPattern);
@@ -104,7 +130,8 @@ internal static partial class SensorKernel
             TF sn = SinTurns<TOps, TF, TI>(angle);
             TF sig = TOps.Add(TOps.LoadF(ref sigma, c), TOps.Select(TOps.AsF(TOps.Equals(kind, kindNoise)), param, zeroF));
 
-            TF v = TOps.Add(TOps.LoadF(ref nominal, c), drift);
+            TI statusStopped = TOps.AndNot(stopped, TOps.Equals(TOps.And(fl, eqStatusBit), zeroI));
+            TF v = TOps.Add(TOps.Select(TOps.AsF(statusStopped), TOps.LoadF(ref eqCodeCol, c), TOps.LoadF(ref nominal, c)), drift);
             v = TOps.Add(v, TOps.Mul(amp, sn));
             v = TOps.Add(v, TOps.Mul(sig, z));
             v = TOps.Add(v, TOps.Mul(TOps.LoadF(ref seasonAmp, c), vSeasonCos));
@@ -116,8 +143,10 @@ internal static partial class SensorKernel
             TF g = TOps.Div(TOps.Sub(sn, thr), TOps.Sub(oneF, thr));
             g = TOps.Select(TOps.LessThan(g, zeroF), zeroF, g);
             g = TOps.Select(TOps.GreaterThan(g, oneF), oneF, g);
-            TF lit = TOps.Add(min, TOps.Mul(TOps.Sub(v, min), g));
-            v = TOps.Select(TOps.AsF(TOps.AndNot(TOps.I(-1), TOps.Equals(TOps.And(fl, daylightBit), zeroI))), lit, v);
+            TF gDay = TOps.Select(TOps.AsF(TOps.Equals(TOps.And(fl, daylightBit), zeroI)), oneF, g);
+            TF gEq = TOps.Select(TOps.AsF(TOps.Equals(TOps.And(fl, followsBit), zeroI)), oneF, ge);
+            TF lit = TOps.Add(min, TOps.Mul(TOps.Sub(v, min), TOps.Mul(gDay, gEq)));
+            v = TOps.Select(TOps.AsF(TOps.AndNot(TOps.I(-1), TOps.Equals(TOps.And(fl, gatedBits), zeroI))), lit, v);
             v = TOps.Select(TOps.AsF(TOps.Equals(kind, kindDropout)), min, v);
             v = TOps.Select(TOps.LessThan(v, min), min, v);
             v = TOps.Select(TOps.GreaterThan(v, max), max, v);
@@ -146,6 +175,17 @@ internal static partial class SensorKernel
             int lane = BitOperations.TrailingZeroCount(laneBits);
             laneBits &= laneBits - 1;
             RefreshEpisode(s, p, c + lane, in t);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RefreshEquipmentLanes(SensorState s, int c, uint laneBits, in TickContext t)
+    {
+        while (laneBits != 0)
+        {
+            int lane = BitOperations.TrailingZeroCount(laneBits);
+            laneBits &= laneBits - 1;
+            RefreshEquipment(s, c + lane, in t);
         }
     }
 

@@ -101,20 +101,25 @@ internal static partial class SensorKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static int StepScalar(SensorState s, KernelParams p, int c, in TickContext t, out float value, out byte flag)
     {
+        if (s.EqSlot[c] != t.EqSlot)
+        {
+            RefreshEquipment(s, c, in t);
+        }
         if (s.EpSlot[c] != t.Slot)
         {
             RefreshEpisode(s, p, c, in t);
         }
-        value = Evaluate(s, c, in t, s.EpKind[c], s.EpStart[c], s.EpEnd[c], s.EpParam[c], out flag);
+        value = Evaluate(s, c, in t, s.EpKind[c], s.EpStart[c], s.EpEnd[c], s.EpParam[c], s.EqState[c], s.EqStart[c], s.EqEnd[c], s.EqCode[c], out flag);
         return flag >> 7;
     }
 
     /// <summary>
-    /// The reading of channel <paramref name="c"/> at <paramref name="t"/> with the given episode (kind 0: none),
-    /// as a pure function. The vector paths mirror this operation by operation.
+    /// The reading of channel <paramref name="c"/> at <paramref name="t"/> with the given anomaly episode (kind 0:
+    /// none) and equipment stop (state 0: none), as a pure function. The vector paths mirror this operation by operation.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static float Evaluate(SensorState s, int c, in TickContext t, uint epKind, uint epStart, uint epEnd, float param, out byte flag)
+    internal static float Evaluate(SensorState s, int c, in TickContext t, uint epKind, uint epStart, uint epEnd, float param,
+        uint eqState, uint eqStart, uint eqEnd, float eqCode, out byte flag)
     {
         uint key = s.Key[c];
         uint h0 = Hash32.Mix(key ^ t.TimeKey);
@@ -130,6 +135,15 @@ internal static partial class SensorKernel
         float u = tau * (1f - tau);
         float bump = u * u * 16f;
 
+        // Equipment: stopped between start and end (speed, power, ... at their minimum, the status at the stop's code),
+        // then ramping back to full over RampMs.
+        uint eoff = t.EqOffset;
+        bool stopped = eqState != 0 && (int)eoff >= (int)eqStart && (int)eoff < (int)eqEnd;
+        bool ramping = eqState != 0 && (int)eoff >= (int)eqEnd && (int)eoff < (int)(eqEnd + EquipmentStates.RampMs);
+        float ge = (int)(eoff - eqEnd) * (1f / EquipmentStates.RampMs);
+        ge = ramping ? ge : 1f;
+        ge = stopped ? 0f : ge;
+
         uint flags = s.Flags[c];
         uint angle = t.TickLow * s.CycleStep[c] + s.Phase[c];
         angle += (flags & SensorState.DailyFlag) != 0 ? t.DayAngle : 0u;
@@ -138,7 +152,7 @@ internal static partial class SensorKernel
         float sn = DetMath.SinTurns(angle);
         float sig = s.Sigma[c] + (kind == (uint)AnomalyKind.Noise ? param : 0f);
 
-        float v = s.Nominal[c] + drift;
+        float v = ((flags & SensorState.EquipmentStatusFlag) != 0 && stopped ? eqCode : s.Nominal[c]) + drift;
         v += amp * sn;
         v += sig * z;
         v += s.SeasonAmp[c] * t.SeasonCos;
@@ -152,8 +166,9 @@ internal static partial class SensorKernel
         float g = (sn - thr) / (1f - thr);
         g = g < 0f ? 0f : g;
         g = g > 1f ? 1f : g;
-        float lit = min + (v - min) * g;
-        v = (flags & SensorState.DaylightFlag) != 0 ? lit : v;
+        float gAll = ((flags & SensorState.DaylightFlag) != 0 ? g : 1f) * ((flags & SensorState.FollowsFlag) != 0 ? ge : 1f);
+        float lit = min + (v - min) * gAll;
+        v = (flags & (SensorState.DaylightFlag | SensorState.FollowsFlag)) != 0 ? lit : v;
         v = kind == (uint)AnomalyKind.Dropout ? min : v;
         v = v < min ? min : v;
         v = v > max ? max : v;
@@ -226,7 +241,8 @@ internal static partial class SensorKernel
         long first = slotStart + startMs;
         long ticks = TickContext.FloorDiv(first - t.TimestampMs + p.IntervalMs - 1, p.IntervalMs);
         TickContext at = TickContext.For(p, t.TimestampMs + ticks * p.IntervalMs);
-        float v = Evaluate(s, c, in at, 0, 0, 0, 0f, out _);
+        DrawEquipment(s, c, at.EqSlotKey, out uint eqState, out uint eqStart, out uint eqEnd, out float eqCode);
+        float v = Evaluate(s, c, in at, 0, 0, 0, 0f, eqState, eqStart, eqEnd, eqCode, out _);
         float q = s.Quantum[c];
         if ((s.Flags[c] & SensorState.StatusFlag) != 0 && v == MathF.Round(s.Nominal[c] * q) / q)
         {
@@ -234,5 +250,35 @@ internal static partial class SensorKernel
             v = sign > 0 ? (v + step <= s.Max[c] ? v + step : v - step) : (v - step >= s.Min[c] ? v - step : v + step);
         }
         return v;
+    }
+
+    /// <summary>Draws and caches the stop episode of channel <paramref name="c"/>'s equipment in the equipment slot of <paramref name="t"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static void RefreshEquipment(SensorState s, int c, in TickContext t)
+    {
+        s.EqSlot[c] = t.EqSlot;
+        DrawEquipment(s, c, t.EqSlotKey, out s.EqState[c], out s.EqStart[c], out s.EqEnd[c], out s.EqCode[c]);
+    }
+
+    /// <summary>
+    /// The stop episode of channel <paramref name="c"/>'s equipment in the slot keyed <paramref name="slotKey"/>: the
+    /// same for every sensor of the equipment, since it depends only on the equipment's key.
+    /// </summary>
+    internal static void DrawEquipment(SensorState s, int c, uint slotKey, out uint state, out uint start, out uint end, out float code)
+    {
+        uint key = s.EqKey[c];
+        uint h = Hash32.Mix(key ^ slotKey);
+        if (key == 0 || !(Hash32.Unit(h) < EquipmentStates.StopProbability))
+        {
+            (state, start, end, code) = (EquipmentStates.Running, 0, 0, 0f);
+            return;
+        }
+        (uint kind, uint minMs, uint maxMs) = EquipmentStates.Kind(Hash32.Unit(Hash32.Mix(h ^ EquipmentStates.KindSalt)));
+        uint length = minMs + (uint)(((ulong)Hash32.Mix(h ^ EquipmentStates.LengthSalt) * (maxMs - minMs)) >> 32);
+        start = (uint)(((ulong)Hash32.Mix(h ^ EquipmentStates.StartSalt) * (ulong)(EquipmentStates.SlotMs - length - EquipmentStates.RampMs + 1)) >> 32);
+        end = start + length;
+        state = kind;
+        float q = s.Quantum[c];
+        code = EquipmentStates.Code(kind, s.Min[c], s.Max[c], MathF.Round(s.Nominal[c] * q) / q);
     }
 }

@@ -1,10 +1,11 @@
 namespace IotSim.Core.Kernels;
 
 /// <summary>
-/// Struct-of-arrays state of a block of channels: 20 four-byte columns, 80 bytes per channel. Column i of every
+/// Struct-of-arrays state of a block of channels: 26 four-byte columns, 104 bytes per channel. Column i of every
 /// array belongs to channel i. Everything but the episode columns is fixed at build time; the episode columns cache
-/// the anomaly episode of the channel's current slot, a pure function of (seed, channel, slot), so a reading never
-/// depends on what was generated before it. Not thread-safe; kernels own disjoint channel ranges.
+/// the anomaly episode of the channel's current slot, a pure function of (seed, channel, slot), and the Eq* columns
+/// the stop episode of its equipment's current slot, a pure function of (seed, device, equipment, slot), so a reading
+/// never depends on what was generated before it. Not thread-safe; kernels own disjoint channel ranges.
 /// </summary>
 internal sealed class SensorState
 {
@@ -16,6 +17,12 @@ internal sealed class SensorState
 
     /// <summary>Flag bit: a status sensor (discrete states): anomalies move it to another state.</summary>
     public const uint StatusFlag = 4;
+
+    /// <summary>Flag bit: the value follows its equipment's operating state (to the minimum when stopped, ramping on start).</summary>
+    public const uint FollowsFlag = 8;
+
+    /// <summary>Flag bit: the channel is its equipment's status sensor and reports the operating state.</summary>
+    public const uint EquipmentStatusFlag = 16;
 
     /// <summary>Episode slot of a channel whose episode is not computed yet.</summary>
     public const uint NoSlot = uint.MaxValue;
@@ -43,13 +50,20 @@ internal sealed class SensorState
         EpKind = new uint[count];
         EpStart = new uint[count];
         EpEnd = new uint[count];
+        EqKey = new uint[count];
+        EqSlot = new uint[count];
+        EqState = new uint[count];
+        EqStart = new uint[count];
+        EqEnd = new uint[count];
+        EqCode = new float[count];
         Array.Fill(EpSlot, NoSlot);
+        Array.Fill(EqSlot, NoSlot);
     }
 
     public int Count { get; }
 
     /// <summary>Bytes of state per channel.</summary>
-    public const int BytesPerChannel = 80;
+    public const int BytesPerChannel = 104;
 
     /// <summary>Steady value, device calibration (gain, offset) folded in.</summary>
     public float[] Nominal { get; }
@@ -107,4 +121,22 @@ internal sealed class SensorState
 
     /// <summary>Episode end (exclusive), milliseconds into the slot.</summary>
     public uint[] EpEnd { get; }
+
+    /// <summary>Key of the channel's equipment on its device (shared by the equipment's sensors), or 0 when it has none.</summary>
+    public uint[] EqKey { get; }
+
+    /// <summary>The equipment slot whose stop episode the Eq* columns hold, or <see cref="NoSlot"/>.</summary>
+    public uint[] EqSlot { get; }
+
+    /// <summary><see cref="EquipmentStates"/> of the slot's stop episode (0 = none: running all slot).</summary>
+    public uint[] EqState { get; }
+
+    /// <summary>Stop start, milliseconds into the equipment slot.</summary>
+    public uint[] EqStart { get; }
+
+    /// <summary>Stop end (restart), milliseconds into the equipment slot; a ramp of <see cref="EquipmentStates.RampMs"/> follows.</summary>
+    public uint[] EqEnd { get; }
+
+    /// <summary>For a status channel: the state code it reports during the stop.</summary>
+    public float[] EqCode { get; }
 }

@@ -60,11 +60,21 @@ internal readonly struct TickContext
     /// <summary>Key of the slot's episode draws.</summary>
     public uint SlotKey { get; init; }
 
+    /// <summary>The equipment slot (low 32 bits of Unix milliseconds / <see cref="EquipmentStates.SlotMs"/>).</summary>
+    public uint EqSlot { get; init; }
+
+    /// <summary>Milliseconds since the equipment slot began.</summary>
+    public uint EqOffset { get; init; }
+
+    /// <summary>Key of the equipment slot's stop draws.</summary>
+    public uint EqSlotKey { get; init; }
+
     public static TickContext For(KernelParams p, long timestampMs)
     {
         long knot = FloorDiv(timestampMs, KernelParams.KnotMs);
         float f = (float)(timestampMs - knot * KernelParams.KnotMs) / KernelParams.KnotMs;
         long slot = FloorDiv(timestampMs, p.SlotMs);
+        long eqSlot = FloorDiv(timestampMs, EquipmentStates.SlotMs);
         long intoDay = timestampMs - FloorDiv(timestampMs, DayMs) * DayMs;
         long sinceEpoch = timestampMs - Epoch2000Ms;
         long intoYear = sinceEpoch - FloorDiv(sinceEpoch, YearMs) * YearMs;
@@ -87,6 +97,9 @@ internal readonly struct TickContext
             Slot = (uint)slot,
             SlotOffset = (uint)(timestampMs - slot * p.SlotMs),
             SlotKey = Hash32.StreamKey(p.Seed, Hash32.SlotStream, slot),
+            EqSlot = (uint)eqSlot,
+            EqOffset = (uint)(timestampMs - eqSlot * EquipmentStates.SlotMs),
+            EqSlotKey = Hash32.StreamKey(p.Seed, Hash32.EquipmentStream, eqSlot),
         };
     }
 

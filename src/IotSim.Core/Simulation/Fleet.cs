@@ -242,6 +242,53 @@ public sealed class Fleet
     internal static bool IsDaylight(SensorDefinition def) =>
         IsDaily(def) && def.Name.Contains("solar", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The equipment a sensor belongs to: its name up to the first <c>_&lt;number&gt;</c> part (<c>compressor_1_motor_power</c>
+    /// → <c>compressor_1</c>), or null. Sensors of one industry sharing it share an operating state machine.
+    /// </summary>
+    public static string? EquipmentOf(SensorDefinition sensor)
+    {
+        ArgumentNullException.ThrowIfNull(sensor);
+        string name = sensor.Name;
+        for (int i = 0; i < name.Length; i++)
+        {
+            if (name[i] != '_' || i + 1 >= name.Length || !char.IsAsciiDigit(name[i + 1])) continue;
+            int j = i + 1;
+            while (j < name.Length && char.IsAsciiDigit(name[j])) j++;
+            if (j < name.Length && name[j] == '_') return name[..j];
+        }
+        return null;
+    }
+
+    /// <summary>Sensor types whose value follows the equipment's state: at their minimum when it is stopped, ramping on restart.</summary>
+    internal static bool FollowsEquipment(SensorType type) =>
+        type is SensorType.Speed or SensorType.Power or SensorType.Current or SensorType.Flow or SensorType.Vibration;
+
+    /// <summary>Equipment id per sensor (index into the fleet's equipment list), −1 when the sensor has none or is alone on it.</summary>
+    private int[] EquipmentIds()
+    {
+        var ids = new int[Sensors.Count];
+        var byName = new Dictionary<(string, string), List<int>>();
+        for (int i = 0; i < Sensors.Count; i++)
+        {
+            ids[i] = -1;
+            if (EquipmentOf(Sensors[i]) is { } equipment)
+            {
+                var key = (Sensors[i].Industry, equipment);
+                if (!byName.TryGetValue(key, out var list)) byName[key] = list = [];
+                list.Add(i);
+            }
+        }
+        int next = 0;
+        foreach (List<int> members in byName.Values)
+        {
+            if (members.Count < 2) continue;
+            foreach (int i in members) ids[i] = next;
+            next++;
+        }
+        return ids;
+    }
+
     /// <summary>Whether a sensor has a daily cycle, which then follows the local solar clock.</summary>
     internal static bool IsDaily(SensorDefinition def) => def.Cyclic && def.CycleAmplitude > 0 && def.CyclePeriodSeconds == 86_400;
 
@@ -249,6 +296,7 @@ public sealed class Fleet
     {
         int perDevice = indices.Length;
         bool anomaliesOn = Scenario.Anomalies.Enabled && kp.TotalWeight > 0;
+        int[] equipment = EquipmentIds();
         int c = 0;
         for (int d = FirstDevice; d < EndDevice; d++)
         {
@@ -289,7 +337,10 @@ public sealed class Fleet
                 bool daily = IsDaily(def);
                 bool daylight = IsDaylight(def);
                 s.Amplitude[c] = cyclic ? (float)(def.CycleAmplitude * gain) : 0f;
-                s.Flags[c] = (daily ? SensorState.DailyFlag : 0) | (daylight ? SensorState.DaylightFlag : 0) | (status ? SensorState.StatusFlag : 0);
+                int eq = equipment[sensor];
+                s.EqKey[c] = eq < 0 ? 0u : Hash32.Mix(Hash32.ChannelKey(Scenario.Seed ^ 0xE9u, (long)d * Sensors.Count + eq) ^ 0x68E31DA4u) | 1u;
+                s.Flags[c] = (daily ? SensorState.DailyFlag : 0) | (daylight ? SensorState.DaylightFlag : 0) | (status ? SensorState.StatusFlag : 0)
+                    | (eq >= 0 && FollowsEquipment(def.Type) ? SensorState.FollowsFlag : 0) | (eq >= 0 && status ? SensorState.EquipmentStatusFlag : 0);
                 s.GateTan[c] = daylight ? -tanLat : 0f;
                 // Ambient temperatures swing with the season, more at high latitudes, opposite in the south.
                 s.SeasonAmp[c] = daily && !daylight && def.Type == SensorType.Temperature

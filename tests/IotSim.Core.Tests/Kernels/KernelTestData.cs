@@ -43,7 +43,9 @@ internal static class KernelTestData
             s.DriftAmp[c] = range * 0.01f * (c % 3); // c % 3 == 0: no drift
             s.Amplitude[c] = c % 2 == 0 ? range * 0.2f : 0;
             // Every combination of daily, daylight and status channels, at latitudes up to the clamp.
-            s.Flags[c] = (uint)(c % 8) & (SensorState.DailyFlag | SensorState.DaylightFlag | SensorState.StatusFlag);
+            s.Flags[c] = (uint)(c % 32) & (SensorState.DailyFlag | SensorState.DaylightFlag | SensorState.StatusFlag | SensorState.FollowsFlag | SensorState.EquipmentStatusFlag);
+            // Equipment of three channels each (a third of the channels have none).
+            s.EqKey[c] = c / 3 % 3 == 0 ? 0u : Hash32.Mix((uint)(c / 3) * 0x9E3779B1u) | 1u;
             s.GateTan[c] = (s.Flags[c] & SensorState.DaylightFlag) != 0 ? (float)(rng.NextDouble() * 4.4 - 2.2) : 0f;
             s.SeasonAmp[c] = c % 5 == 0 ? range * 0.05f * (c % 10 == 0 ? 1 : -1) : 0f;
             s.CycleStep[c] = (uint)rng.Next() * 3u;

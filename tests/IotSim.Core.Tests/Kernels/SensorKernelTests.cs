@@ -48,11 +48,11 @@ public sealed class SensorKernelTests
         SensorState vector = KernelTestData.State(1000, 99);
         float[] a = new float[1000], b = new float[1000];
         byte[] fa = new byte[1000], fb = new byte[1000];
-        // 30 minutes in 3-second steps: three slot boundaries, drift knots, every episode kind.
-        for (long tick = 0; tick < 600; tick++)
+        // 25 hours in 90-second steps: slot boundaries, drift knots, a day of daylight, every episode kind and equipment stops.
+        for (long tick = 0; tick < 1000; tick++)
         {
-            SensorKernel.Advance(SimdWidth.Scalar, reference, p, 0, KernelTestData.BaseMs + tick * 3000, a, fa);
-            SensorKernel.Advance(width, vector, p, 0, KernelTestData.BaseMs + tick * 3000, b, fb);
+            SensorKernel.Advance(SimdWidth.Scalar, reference, p, 0, KernelTestData.BaseMs + tick * 90_000, a, fa);
+            SensorKernel.Advance(width, vector, p, 0, KernelTestData.BaseMs + tick * 90_000, b, fb);
             Assert.Equal(a, b);
             Assert.Equal(fa, fb);
         }
@@ -158,6 +158,11 @@ public sealed class SensorKernelTests
         Assert.Equal(a.EpKind, b.EpKind);
         Assert.Equal(a.EpStart, b.EpStart);
         Assert.Equal(a.EpEnd, b.EpEnd);
+        Assert.Equal(a.EqSlot, b.EqSlot);
+        Assert.Equal(a.EqState, b.EqState);
+        Assert.Equal(a.EqStart, b.EqStart);
+        Assert.Equal(a.EqEnd, b.EqEnd);
+        Assert.Equal(a.EqCode, b.EqCode);
         for (int i = 0; i < a.Count; i++)
         {
             Assert.Equal(BitConverter.SingleToInt32Bits(a.EpParam[i]), BitConverter.SingleToInt32Bits(b.EpParam[i]));
