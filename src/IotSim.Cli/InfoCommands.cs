@@ -88,6 +88,41 @@ internal static class InfoCommands
         });
         yield return initConfig;
 
+        var identityDevices = new Option<string?>("--devices", "-n") { Description = "Identities to write (one per device), default 1." };
+        var identitySeed = new Option<string?>("--seed") { Description = "Seed of the identities (as a scenario's seed), default 42." };
+        var identityFormat = new Option<string?>("--format") { Description = "nested (default) or flat, the reference's two identity formats." };
+        var identityOut = new Option<string?>("--output", "-o") { Description = "Write to this file instead of standard output." };
+        var generateIdentity = new Command("generate-identity", "Print device identities (location, device info, deployment, metadata) as identity-file JSON.")
+        {
+            identityDevices, identitySeed, identityFormat, identityOut,
+        };
+        generateIdentity.SetAction(parse =>
+        {
+            long devices = ScenarioOptions.Integer(OptionSpecs.Devices with { Flag = "--devices" }, parse.GetValue(identityDevices) ?? "1");
+            if (devices > 100_000) throw new ConfigException(null, 0, "--devices", "allowed: 1 to 100000 identities per file");
+            ulong seed = 42;
+            if (parse.GetValue(identitySeed) is { } seedText && OptionSpecs.Seed.ParseUInt64(seedText, out seed) is { } seedProblem)
+            {
+                throw new ConfigException(null, 0, "--seed", seedProblem);
+            }
+            string format = parse.GetValue(identityFormat) ?? "nested";
+            if (format is not ("nested" or "flat")) throw new ConfigException(null, 0, "--format", $"'{Core.Util.Excerpt.Of(format)}' is not an identity format; allowed: nested, flat");
+            var fleet = Fleet.Build(new Scenario { Seed = seed, Industries = [SensorCatalog.EnvironmentalProfile], Devices = (int)devices, Duration = TimeSpan.FromSeconds(1) });
+            string json = IdentityFile.Write([.. Enumerable.Range(0, (int)devices).Select(fleet.Identity)], format == "nested");
+            if (parse.GetValue(identityOut) is { } path)
+            {
+                if (File.Exists(path)) throw new ConfigException(path, 0, "--output", "the file already exists; choose another name or delete it first");
+                File.WriteAllText(path, json);
+                error.WriteLine($"wrote {path}");
+            }
+            else
+            {
+                output.Write(json);
+            }
+            return ExitCodes.Ok;
+        });
+        yield return generateIdentity;
+
         var scenarioArg = new Argument<string>("scenario") { Description = "The scenario YAML file." };
         var validate = new Command("validate", "Check a scenario file and print what it would run.") { scenarioArg };
         validate.SetAction(parse =>

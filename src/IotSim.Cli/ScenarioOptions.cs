@@ -36,7 +36,9 @@ internal sealed class ScenarioOptions(Func<string, string?>? environment = null)
             return (null, option.Name);
         }
         string variable = VariableOf(option.Name);
-        return _environment(variable) is { Length: > 0 } env ? (env, variable) : (null, option.Name);
+        if (_environment(variable) is { Length: > 0 } env) return (env, variable);
+        // The reference's own name for the identity file.
+        return option == IdentityFile && _environment("IDENTITY_FILE") is { Length: > 0 } identity ? (identity, "IDENTITY_FILE") : (null, option.Name);
     }
 
     public Option<string?> Seed { get; } = Make(OptionSpecs.Seed);
@@ -54,9 +56,10 @@ internal sealed class ScenarioOptions(Func<string, string?>? environment = null)
     public Option<string?> Simd { get; } = Make(OptionSpecs.Simd);
     public Option<string?> Shard { get; } = Make(OptionSpecs.Shard);
     public Option<string?> Shape { get; } = Make(OptionSpecs.Shape);
+    public Option<string?> IdentityFile { get; } = Make(OptionSpecs.IdentityFile);
 
     public IEnumerable<Option> All =>
-        [Seed, Industries, Devices, Interval, Start, Duration, End, Mode, Rate, Speed, Threads, BatchSize, Simd, Shard, Shape];
+        [Seed, Industries, Devices, Interval, Start, Duration, End, Mode, Rate, Speed, Threads, BatchSize, Simd, Shard, Shape, IdentityFile];
 
     /// <summary>A text option for <paramref name="spec"/>'s flag, described with its allowed values.</summary>
     public static Option<string?> Make(OptionSpec spec, string? alias = null, string? description = null)
@@ -110,6 +113,14 @@ internal sealed class ScenarioOptions(Func<string, string?>? environment = null)
         if (Value(p, Simd) is ({ } simd, var simdFrom)) s = s.SetBy(OptionSpecs.Simd.Key, simdFrom) with { Simd = (SimdWidth)OptionSpecs.Simd.IndexOf(Check(simdFrom, OptionSpecs.Simd.ParseChoice(simd, out string w), w)) };
         if (Value(p, Shard) is ({ } shard, var shardFrom)) s = s.SetBy(OptionSpecs.Shard.Key, shardFrom) with { Shard = Check(shardFrom, OptionSpecs.Shard.ParseShard(shard, out Shard v), v) };
         if (Value(p, Shape) is ({ } shape, var shapeFrom)) s = s.SetBy(OptionSpecs.Shape.Key, shapeFrom) with { Shape = Check(shapeFrom, OptionSpecs.Shape.ParseChoice(shape, out string v), v) == "wide" ? OutputShape.Wide : OutputShape.Narrow };
+        if (Value(p, IdentityFile) is ({ } identity, var identityFrom))
+        {
+            string path = Path.GetFullPath(identity.Trim());
+            s = s.SetBy(OptionSpecs.IdentityFile.Key, identityFrom) with
+            {
+                Device = s.Device with { IdentityFile = path, Identities = Core.Scenarios.IdentityFile.Read(path) },
+            };
+        }
         return s;
     }
 

@@ -14,4 +14,14 @@ public sealed record DeviceOptions
 
     /// <summary>A fixed firmware version, or null for a mix.</summary>
     public string? Firmware { get; init; }
+
+    /// <summary>The identity file the <see cref="Identities"/> came from, or null.</summary>
+    public string? IdentityFile { get; init; }
+
+    /// <summary>
+    /// Identities from an identity file (<see cref="Scenarios.IdentityFile"/>): one entry shared by every device (it
+    /// must not then give an id unless the fleet has one device), or one per device of the whole fleet, in order.
+    /// Fields an entry leaves out are drawn from the seed. Null: every identity is drawn.
+    /// </summary>
+    public IReadOnlyList<IdentityFile.Entry>? Identities { get; init; }
 }

@@ -93,6 +93,10 @@ public static partial class ScenarioLoader
                     case "firmware":
                         device = device with { Firmware = Choice(e.Value, e.Path, OptionSpecs.Firmware) };
                         break;
+                    case "identity_file":
+                        string identityPath = ResolvePath(Text(e.Value, e.Path).Trim());
+                        device = device with { IdentityFile = identityPath, Identities = Scenarios.IdentityFile.Read(identityPath) };
+                        break;
                     default:
                         throw new InvalidOperationException("unhandled key " + e.Key);
                 }

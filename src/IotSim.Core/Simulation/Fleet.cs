@@ -101,11 +101,57 @@ public sealed class Fleet
     public (string Manufacturer, string Model, string Firmware) DeviceIdentity(int device)
     {
         DeviceOptions o = Scenario.Device;
+        IdentityFile.Entry? entry = EntryOf(device);
         uint h = Hash32.Mix((uint)device * 0x9E3779B1u ^ (uint)Scenario.Seed ^ 0x5BD1E995u);
-        string manufacturer = o.Manufacturer ?? (o.Model is null ? DeviceModels.ManufacturerNames[h % 4] : ManufacturerOf(o.Model));
-        string model = o.Model ?? DeviceModels.Models[manufacturer][(h >> 8) % 4];
-        string firmware = o.Firmware ?? DeviceModels.FirmwareVersions[(h >> 16) % (uint)DeviceModels.FirmwareVersions.Length];
+        string? fixedModel = entry?.Model ?? o.Model;
+        string manufacturer = entry?.Manufacturer ?? o.Manufacturer ?? (fixedModel is null ? DeviceModels.ManufacturerNames[h % 4] : ManufacturerOf(fixedModel));
+        string model = fixedModel ?? DeviceModels.Models[manufacturer][(h >> 8) % 4];
+        string firmware = entry?.Firmware ?? o.Firmware ?? DeviceModels.FirmwareVersions[(h >> 16) % (uint)DeviceModels.FirmwareVersions.Length];
         return (manufacturer, model, firmware);
+    }
+
+    /// <summary>The identity file's entry for a device: its own entry of an array, or the one object shared by all; null without a file.</summary>
+    private IdentityFile.Entry? EntryOf(int device)
+    {
+        IReadOnlyList<IdentityFile.Entry>? entries = Scenario.Device.Identities;
+        return entries is null ? null : entries.Count == 1 ? entries[0] : entries[device];
+    }
+
+    /// <summary>
+    /// The full identity of a device: the identity file's fields where it gives them, the rest drawn from the seed
+    /// (serial number, dates, deployment, height, orientation, instance id) and the device's location.
+    /// </summary>
+    public Catalog.DeviceIdentity Identity(int device)
+    {
+        var (manufacturer, model, firmware) = DeviceIdentity(device);
+        var (city, latitude, longitude) = DeviceLocation(device);
+        IdentityFile.Entry? e = EntryOf(device);
+        uint h = Hash32.Mix((uint)device * 0x85EBCA77u ^ (uint)Scenario.Seed ^ 0x27D4EB2Fu);
+        uint h2 = Hash32.Mix(h ^ 0x165667B1u);
+        uint h3 = Hash32.Mix(h2 ^ 0xC2B2AE3Du);
+        var manufactured = new DateOnly(2023, 1, 1).AddDays((int)(h % 900));
+        string sensorType = Scenario.Industries.Contains(SensorCatalog.EnvironmentalProfile) ? "environmental_monitoring" : "industrial_monitoring";
+        return new Catalog.DeviceIdentity
+        {
+            Id = e?.Id ?? DeviceId(device),
+            Manufacturer = manufacturer,
+            Model = model,
+            Firmware = firmware,
+            SerialNumber = e?.SerialNumber ?? $"{manufacturer}-{100_000 + h2 % 900_000}",
+            ManufactureDate = e?.ManufactureDate ?? manufactured,
+            Location = e?.Location?.Trim() ?? city.Name,
+            Region = e?.Region ?? (e?.Location is null || Cities.Find(e.Location.Trim()) is not null ? city.Region : ""),
+            Country = e?.Country ?? (e?.Location is null || Cities.Find(e.Location.Trim()) is not null ? city.Country : ""),
+            Latitude = latitude,
+            Longitude = longitude,
+            TimeZone = e?.TimeZone ?? (e?.Location is null || Cities.Find(e.Location.Trim()) is not null ? city.TimeZone : "UTC"),
+            DeploymentType = e?.DeploymentType ?? Catalog.DeviceIdentity.DeploymentTypes[(h >> 12) % (uint)Catalog.DeviceIdentity.DeploymentTypes.Length],
+            InstallationDate = e?.InstallationDate ?? manufactured.AddDays(30 + (int)((h >> 16) % 170)),
+            HeightMeters = e?.HeightMeters ?? Math.Round(0.5 + h3 % 296 / 10.0, 1),
+            OrientationDegrees = e?.OrientationDegrees ?? (h3 >> 16) % 360,
+            InstanceId = e?.InstanceId ?? $"i-{h2 & 0xFFFFFFFu:x7}{h3:x8}{h >> 24 & 0xFF:x2}",
+            SensorType = e?.SensorType ?? sensorType,
+        };
     }
 
     private static string ManufacturerOf(string model)
@@ -206,11 +252,18 @@ public sealed class Fleet
         IReadOnlyList<City> cities = Cities.All;
         long[] cumulative = CityWeights();
         uint h = Hash32.Mix((uint)device * 0x27D4EB2Fu ^ (uint)Scenario.Seed ^ 0x165667B1u ^ (uint)(Scenario.Seed >> 32));
+        double jitterLat = Hash32.Signed(Hash32.Mix(h ^ 0x68E31DA4u)) * 0.045;
+        double jitterLon = Hash32.Signed(Hash32.Mix(h ^ 0xB5297A4Du)) * 0.045;
+        if (EntryOf(device) is { Location: { } place } e)
+        {
+            // A place of the identity file: its coordinates, else the centre of the built-in city of that name.
+            City? known = Cities.Find(place.Trim());
+            City at = known ?? new City(place.Trim(), e.Country ?? "", e.Region ?? "", e.Latitude ?? 0, e.Longitude ?? 0, e.TimeZone ?? "UTC", 1);
+            return (at, e.Latitude ?? at.Latitude, e.Longitude ?? at.Longitude);
+        }
         long pick = (long)((ulong)h * (ulong)cumulative[^1] >> 32);
         int index = Array.BinarySearch(cumulative, pick + 1);
         City city = cities[index < 0 ? ~index : index];
-        double jitterLat = Hash32.Signed(Hash32.Mix(h ^ 0x68E31DA4u)) * 0.045;
-        double jitterLon = Hash32.Signed(Hash32.Mix(h ^ 0xB5297A4Du)) * 0.045;
         return (city, Math.Round(city.Latitude + jitterLat, 5), Math.Round(city.Longitude + jitterLon, 5));
     }
 

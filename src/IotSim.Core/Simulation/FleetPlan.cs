@@ -134,6 +134,19 @@ public sealed class FleetPlan
         {
             throw scenario.Error(OptionSpecs.Shard.Key, $"expected {OptionSpecs.Shard.Allowed}, found {shard}");
         }
+        if (scenario.Device.Identities is { } identities)
+        {
+            if (identities.Count == 1 && identities[0].Id is not null && scenario.Devices > 1)
+            {
+                throw scenario.Error(OptionSpecs.IdentityFile.Key,
+                    $"the identity file gives one device an id ('{Util.Excerpt.Of(identities[0].Id!)}') but the fleet has {scenario.Devices} devices; leave the id out to share the identity, or give an array with one identity per device");
+            }
+            if (identities.Count > 1 && identities.Count != scenario.Devices)
+            {
+                throw scenario.Error(OptionSpecs.IdentityFile.Key,
+                    $"the identity file has {identities.Count} identities but the fleet has {scenario.Devices} devices; give one per device (or one object shared by all)");
+            }
+        }
         List<SensorDefinition> sensors = Fleet.ResolveSensors(scenario);
         DateTimeOffset start = scenario.Start ?? (scenario.Mode is TimeMode.Realtime or TimeMode.Rate
             ? TruncateToSecond(now ?? DateTimeOffset.UtcNow)
