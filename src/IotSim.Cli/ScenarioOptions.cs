@@ -57,9 +57,10 @@ internal sealed class ScenarioOptions(Func<string, string?>? environment = null)
     public Option<string?> Shard { get; } = Make(OptionSpecs.Shard);
     public Option<string?> Shape { get; } = Make(OptionSpecs.Shape);
     public Option<string?> IdentityFile { get; } = Make(OptionSpecs.IdentityFile);
+    public Option<string?> DeviceFields { get; } = Make(OptionSpecs.DeviceFieldsSpec, description: "Identity fields each row carries after the device id, comma-separated ('all' for every one).");
 
     public IEnumerable<Option> All =>
-        [Seed, Industries, Devices, Interval, Start, Duration, End, Mode, Rate, Speed, Threads, BatchSize, Simd, Shard, Shape, IdentityFile];
+        [Seed, Industries, Devices, Interval, Start, Duration, End, Mode, Rate, Speed, Threads, BatchSize, Simd, Shard, Shape, IdentityFile, DeviceFields];
 
     /// <summary>A text option for <paramref name="spec"/>'s flag, described with its allowed values.</summary>
     public static Option<string?> Make(OptionSpec spec, string? alias = null, string? description = null)
@@ -113,6 +114,15 @@ internal sealed class ScenarioOptions(Func<string, string?>? environment = null)
         if (Value(p, Simd) is ({ } simd, var simdFrom)) s = s.SetBy(OptionSpecs.Simd.Key, simdFrom) with { Simd = (SimdWidth)OptionSpecs.Simd.IndexOf(Check(simdFrom, OptionSpecs.Simd.ParseChoice(simd, out string w), w)) };
         if (Value(p, Shard) is ({ } shard, var shardFrom)) s = s.SetBy(OptionSpecs.Shard.Key, shardFrom) with { Shard = Check(shardFrom, OptionSpecs.Shard.ParseShard(shard, out Shard v), v) };
         if (Value(p, Shape) is ({ } shape, var shapeFrom)) s = s.SetBy(OptionSpecs.Shape.Key, shapeFrom) with { Shape = Check(shapeFrom, OptionSpecs.Shape.ParseChoice(shape, out string v), v) == "wide" ? OutputShape.Wide : OutputShape.Narrow };
+        if (Value(p, DeviceFields) is ({ } fields, var fieldsFrom))
+        {
+            var list = new List<string>();
+            foreach (string item in fields.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                list.Add(Check(fieldsFrom, OptionSpecs.DeviceFieldsSpec.ParseChoice(item, out string name), name));
+            }
+            s = s.SetBy(OptionSpecs.DeviceFieldsSpec.Key, fieldsFrom) with { DeviceFields = Core.Scenarios.DeviceFields.Normalize(list) };
+        }
         if (Value(p, IdentityFile) is ({ } identity, var identityFrom))
         {
             string path = Path.GetFullPath(identity.Trim());

@@ -18,11 +18,14 @@ internal sealed class NarrowEncoder : ReadingEncoder
     private readonly int[] _slotBudget;
     private readonly PaddedBytes[] _endings;
     private readonly int _padWidth;
+    private readonly DeviceFieldWriter _fields;
 
     private NarrowEncoder(Fleet fleet, EncodingFormat format, string before, string afterTimestamp, string idTail, string nullToken)
         : base(fleet, before, afterTimestamp, DeviceIdParts(fleet, format).Open, DeviceIdParts(fleet, format).Close + idTail, nullToken)
     {
         Format = format;
+        IReadOnlyList<string> fields = format == EncodingFormat.Text ? [] : Scenarios.DeviceFields.Of(fleet.Scenario);
+        _fields = new DeviceFieldWriter(fleet, fields, format, trailingComma: true);
         _padWidth = format == EncodingFormat.Text ? TextValueWidth : 0;
         _endings = new PaddedBytes[AnomalyKindsCount];
         for (int kind = 0; kind < _endings.Length; kind++)
@@ -71,7 +74,7 @@ internal sealed class NarrowEncoder : ReadingEncoder
             _slotBudget[g] = widest + ByteWriter.MaxValueBytes + _padWidth + endingMax;
         }
         Header = format == EncodingFormat.Csv
-            ? CsvHeader(["timestamp", "device_id", "industry", "sensor", "value", "unit", "anomaly"])
+            ? CsvHeader(["timestamp", "device_id", .. fields, "industry", "sensor", "value", "unit", "anomaly"])
             : [];
     }
 
@@ -109,6 +112,11 @@ internal sealed class NarrowEncoder : ReadingEncoder
         for (int c = 0; c < channelCount; c += perDevice, device++)
         {
             int rowLength = BeginDevice(device);
+            if (_fields.Any)
+            {
+                rowLength = AppendToRow(rowLength, _fields.Write(device));
+                row = Row;
+            }
             ref byte dst = ref writer.Reserve(perDevice * (rowLength + slotBudget));
             int pos = 0;
             for (int k = 0; k < slots.Length; k++)

@@ -18,6 +18,7 @@ internal abstract class ReadingEncoder
     private readonly int _digitsOffset;
     private readonly byte[] _idTail;
     private readonly byte[] _nullToken;
+    private readonly bool _customIds;
     private byte[] _row;
     private long _rowTimestamp = long.MinValue;
 
@@ -36,6 +37,7 @@ internal abstract class ReadingEncoder
         byte[] prefix = TextEscaping.Utf8(idPrefix);
         _idTail = TextEscaping.Utf8(idTail);
         _nullToken = TextEscaping.Utf8(nullToken);
+        _customIds = fleet.HasCustomIds;
         _timestampOffset = before.Length;
         _digitsOffset = before.Length + IsoTimestamp.Length + after.Length + prefix.Length;
         _row = new byte[_digitsOffset + MaxDeviceDigits + _idTail.Length + 256];
@@ -87,6 +89,10 @@ internal abstract class ReadingEncoder
     protected static (string Open, string Close) DeviceIdParts(Fleet fleet, EncodingFormat format)
     {
         ArgumentNullException.ThrowIfNull(fleet);
+        if (fleet.HasCustomIds)
+        {
+            return ("", ""); // the identity file's ids are written whole, in place of prefix and number
+        }
         string prefix = System.Text.Encoding.UTF8.GetString(fleet.DeviceIdPrefixUtf8);
         return format switch
         {
@@ -128,21 +134,32 @@ internal abstract class ReadingEncoder
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected int BeginDevice(int device)
     {
+        if (_customIds)
+        {
+            return CustomDevice(device);
+        }
         int length = _digitsOffset + ByteWriter.FormatPadded((uint)device, 6, _row.AsSpan(_digitsOffset, MaxDeviceDigits));
         _idTail.CopyTo(_row, length);
         return length + _idTail.Length;
     }
 
-    /// <summary>Appends <paramref name="bytes"/> to the row prefix of length <paramref name="length"/>; returns the new length.</summary>
-    protected int AppendToRow(int length, byte[] bytes)
+    /// <summary>The row prefix with the identity file's id of <paramref name="device"/> in place of prefix and number.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int CustomDevice(int device)
     {
-        ArgumentNullException.ThrowIfNull(bytes);
+        int length = AppendToRow(_digitsOffset, Fleet.CustomIdUtf8(device));
+        return AppendToRow(length, _idTail);
+    }
+
+    /// <summary>Appends <paramref name="bytes"/> to the row prefix of length <paramref name="length"/>; returns the new length.</summary>
+    protected int AppendToRow(int length, ReadOnlySpan<byte> bytes)
+    {
         // The row is copied in whole vectors, so it keeps PaddedBytes.Padding spare bytes.
         if (length + bytes.Length + PaddedBytes.Padding > _row.Length)
         {
             Array.Resize(ref _row, Math.Max(_row.Length * 2, length + bytes.Length + PaddedBytes.Padding));
         }
-        bytes.CopyTo(_row, length);
+        bytes.CopyTo(_row.AsSpan(length));
         return length + bytes.Length;
     }
 

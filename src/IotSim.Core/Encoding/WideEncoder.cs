@@ -28,9 +28,7 @@ internal sealed class WideEncoder : ReadingEncoder
     private readonly PaddedBytes[][] _firstLabels;
     private readonly PaddedBytes _labelsEnd;
     private readonly int _maxLabels;
-    private readonly ushort[] _identityOfDevice;
-    private readonly List<byte[]> _identities = [];
-    private readonly Dictionary<(string, string, string), ushort> _identityIds = [];
+    private readonly DeviceFieldWriter _fields;
     private readonly Column[] _columns;
     private readonly int _budget;
     private int[] _runEnd = new int[16];
@@ -48,7 +46,8 @@ internal sealed class WideEncoder : ReadingEncoder
         }
         _format = format;
         _csv = format == EncodingFormat.Csv;
-        _identityOfDevice = new ushort[fleet.EndDevice - fleet.FirstDevice];
+        IReadOnlyList<string> deviceFields = Scenarios.DeviceFields.Of(fleet.Scenario);
+        _fields = new DeviceFieldWriter(fleet, deviceFields, format, trailingComma: false);
         _quoteLabels = _csv && fleet.Sensors.Any(s => TextEscaping.CsvNeedsQuotes(s.Name));
         string open = _quoteLabels ? "\"" : "";
         _flagType = new PaddedBytes[Scenarios.AnomalyKinds.Count];
@@ -97,7 +96,7 @@ internal sealed class WideEncoder : ReadingEncoder
         }
         _budget = budget;
         Header = _csv
-            ? CsvHeader(["timestamp", "device_id", "manufacturer", "model", "firmware", .. fleet.Sensors.Select(s => s.Name), "anomaly_flag", "anomaly_type", "anomalies"])
+            ? CsvHeader(["timestamp", "device_id", .. deviceFields, .. fleet.Sensors.Select(s => s.Name), "anomaly_flag", "anomaly_type", "anomalies"])
             : [];
     }
 
@@ -141,7 +140,7 @@ internal sealed class WideEncoder : ReadingEncoder
         Span<int> labelled = stackalloc int[Math.Min(columns.Length, 1024)];
         for (int dl = 0; dl < devices; dl++, device++)
         {
-            int rowLength = AppendToRow(BeginDevice(device), Identity(device));
+            int rowLength = AppendToRow(BeginDevice(device), _fields.Write(device));
             ref byte dst = ref writer.Reserve(rowLength + PaddedBytes.Padding + _budget + _maxLabels);
             int pos = ByteWriter.Copy(ref dst, 0, new PaddedBytes(Row, rowLength));
             int labels = 0;
@@ -245,34 +244,6 @@ internal sealed class WideEncoder : ReadingEncoder
         _runsBatch = batch;
         _runsSequence = batch.Sequence;
         _runsCount = segments.Length;
-    }
-
-    private byte[] Identity(int device)
-    {
-        int local = device - Fleet.FirstDevice;
-        int id = _identityOfDevice[local] - 1;
-        return id >= 0 ? _identities[id] : AddIdentity(local, device);
-    }
-
-    private byte[] AddIdentity(int local, int device)
-    {
-        var (manufacturer, model, firmware) = Fleet.DeviceIdentity(device);
-        if (!_identityIds.TryGetValue((manufacturer, model, firmware), out ushort id))
-        {
-            if (_identities.Count == ushort.MaxValue - 1)
-            {
-                ThrowHelper.InvalidOperation("too many distinct device identities");
-            }
-            string text = _format == EncodingFormat.Csv
-                ? "," + TextEscaping.Csv(manufacturer) + "," + TextEscaping.Csv(model) + "," + TextEscaping.Csv(firmware)
-                : ",\"manufacturer\":\"" + TextEscaping.Json(manufacturer) + "\",\"model\":\"" + TextEscaping.Json(model)
-                    + "\",\"firmware\":\"" + TextEscaping.Json(firmware) + "\"";
-            _identities.Add(TextEscaping.Utf8(text));
-            id = (ushort)_identities.Count;
-            _identityIds.Add((manufacturer, model, firmware), id);
-        }
-        _identityOfDevice[local] = id;
-        return _identities[id - 1];
     }
 
     private readonly record struct Column(PaddedBytes Pre, double Scale, int Precision, int Group, int Index, int PerDevice, int Sensor);

@@ -57,6 +57,12 @@ public sealed record Scenario
     /// <summary>Row layout of encoded output.</summary>
     public OutputShape Shape { get; init; } = OutputShape.Narrow;
 
+    /// <summary>
+    /// Device identity fields each row carries (<see cref="Scenarios.DeviceFields.Names"/>), after the device id; null
+    /// for the default: none in narrow rows, manufacturer, model and firmware in wide rows.
+    /// </summary>
+    public IReadOnlyList<string>? DeviceFields { get; init; }
+
     /// <summary>Anomaly injection.</summary>
     public AnomalyOptions Anomalies { get; init; } = new();
 

@@ -254,10 +254,25 @@ public static partial class ScenarioLoader
                 scenario = e.Key switch
                 {
                     "shape" => scenario with { Shape = Choice(e.Value, e.Path, OptionSpecs.Shape) == "wide" ? OutputShape.Wide : OutputShape.Narrow },
+                    "device_fields" => scenario with { DeviceFields = DeviceFieldList(e) },
                     _ => throw new InvalidOperationException("unhandled key " + e.Key),
                 };
             }
             return scenario;
+        }
+
+        private string[] DeviceFieldList(Entry e)
+        {
+            var fields = new List<string>();
+            foreach (Item item in StringOrList(e.Value, e.Path, "a device field or a list of them"))
+            {
+                if (OptionSpecs.DeviceFieldsSpec.ParseChoice(item.Text, out string name) is { } problem)
+                {
+                    throw Fail(item.Node, item.Path, problem);
+                }
+                fields.Add(name);
+            }
+            return DeviceFields.Normalize(fields);
         }
 
         private AnomalyOptions Anomalies(Entry section)

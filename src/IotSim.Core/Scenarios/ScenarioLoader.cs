@@ -24,7 +24,7 @@ public static partial class ScenarioLoader
     internal static readonly string[] RateKeys = ["profile", "rate", "from", "to", "over", "steps", "base", "peak", "every", "length"];
     internal static readonly string[] StepKeys = ["rate", "hold"];
     internal static readonly string[] EngineKeys = ["threads", "batch_size", "simd", "shard"];
-    internal static readonly string[] OutputKeys = ["shape"];
+    internal static readonly string[] OutputKeys = ["shape", "device_fields"];
     internal static readonly string[] AnomaliesKeys = ["enabled", "probability_scale", "types"];
     internal static readonly string[] AnomalyTypeKeys = ["enabled", "weight", "duration"];
 

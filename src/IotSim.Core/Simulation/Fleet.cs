@@ -95,7 +95,20 @@ public sealed class Fleet
     internal ReadOnlySpan<byte> UnitUtf8(int sensor) => _unitUtf8[sensor];
 
     /// <summary>Device id text, e.g. <c>dev-000042</c>.</summary>
-    public string DeviceId(int device) => $"{Scenario.Device.IdPrefix}-{device:D6}";
+    public string DeviceId(int device) => EntryOf(device)?.Id ?? $"{Scenario.Device.IdPrefix}-{device:D6}";
+
+    /// <summary>Whether the identity file gives every device its own id (then encoders write those ids).</summary>
+    internal bool HasCustomIds => Scenario.Device.Identities is { Count: > 1 } ids && ids.All(e => e.Id is not null)
+        || Scenario.Device.Identities is [{ Id: not null }] && Scenario.Devices == 1;
+
+    private byte[][]? _customIds;
+
+    /// <summary>UTF-8 of a device's id from the identity file (ids are names: nothing to escape).</summary>
+    internal byte[] CustomIdUtf8(int device)
+    {
+        _customIds ??= [.. Scenario.Device.Identities!.Select(e => Encoding.UTF8.GetBytes(e.Id!))];
+        return _customIds[_customIds.Length == 1 ? 0 : device];
+    }
 
     /// <summary>Manufacturer, model and firmware of a device (fixed by the scenario or mixed by device index).</summary>
     public (string Manufacturer, string Model, string Firmware) DeviceIdentity(int device)
@@ -123,35 +136,85 @@ public sealed class Fleet
     /// </summary>
     public Catalog.DeviceIdentity Identity(int device)
     {
+        IdentityParts p = Parts(device);
+        return new Catalog.DeviceIdentity
+        {
+            Id = p.Entry?.Id ?? DeviceId(device),
+            Manufacturer = p.Manufacturer,
+            Model = p.Model,
+            Firmware = p.Firmware,
+            SerialNumber = p.Entry?.SerialNumber ?? $"{p.Manufacturer}-{p.SerialNumber}",
+            ManufactureDate = p.ManufactureDate,
+            Location = p.Place.Name,
+            Region = p.Place.Region,
+            Country = p.Place.Country,
+            Latitude = p.Latitude,
+            Longitude = p.Longitude,
+            TimeZone = p.Place.TimeZone,
+            DeploymentType = p.DeploymentType,
+            InstallationDate = p.InstallationDate,
+            HeightMeters = p.HeightMeters,
+            OrientationDegrees = p.OrientationDegrees,
+            InstanceId = p.Entry?.InstanceId ?? $"i-{p.InstanceA:x7}{p.InstanceB:x8}{p.InstanceC:x2}",
+            SensorType = p.SensorType,
+        };
+    }
+
+    /// <summary>
+    /// The parts of a device's identity without allocating: strings come from the catalog, the city list or the
+    /// identity file; the serial number and instance id are numbers the caller formats (or the entry's own texts).
+    /// </summary>
+    internal IdentityParts Parts(int device)
+    {
         var (manufacturer, model, firmware) = DeviceIdentity(device);
         var (city, latitude, longitude) = DeviceLocation(device);
         IdentityFile.Entry? e = EntryOf(device);
         uint h = Hash32.Mix((uint)device * 0x85EBCA77u ^ (uint)Scenario.Seed ^ 0x27D4EB2Fu);
         uint h2 = Hash32.Mix(h ^ 0x165667B1u);
         uint h3 = Hash32.Mix(h2 ^ 0xC2B2AE3Du);
-        var manufactured = new DateOnly(2023, 1, 1).AddDays((int)(h % 900));
-        string sensorType = Scenario.Industries.Contains(SensorCatalog.EnvironmentalProfile) ? "environmental_monitoring" : "industrial_monitoring";
-        return new Catalog.DeviceIdentity
+        DateOnly manufactured = e?.ManufactureDate ?? new DateOnly(2023, 1, 1).AddDays((int)(h % 900));
+        return new IdentityParts
         {
-            Id = e?.Id ?? DeviceId(device),
+            Entry = e,
             Manufacturer = manufacturer,
             Model = model,
             Firmware = firmware,
-            SerialNumber = e?.SerialNumber ?? $"{manufacturer}-{100_000 + h2 % 900_000}",
-            ManufactureDate = e?.ManufactureDate ?? manufactured,
-            Location = e?.Location?.Trim() ?? city.Name,
-            Region = e?.Region ?? (e?.Location is null || Cities.Find(e.Location.Trim()) is not null ? city.Region : ""),
-            Country = e?.Country ?? (e?.Location is null || Cities.Find(e.Location.Trim()) is not null ? city.Country : ""),
+            SerialNumber = 100_000 + h2 % 900_000,
+            ManufactureDate = manufactured,
+            Place = city,
             Latitude = latitude,
             Longitude = longitude,
-            TimeZone = e?.TimeZone ?? (e?.Location is null || Cities.Find(e.Location.Trim()) is not null ? city.TimeZone : "UTC"),
             DeploymentType = e?.DeploymentType ?? Catalog.DeviceIdentity.DeploymentTypes[(h >> 12) % (uint)Catalog.DeviceIdentity.DeploymentTypes.Length],
             InstallationDate = e?.InstallationDate ?? manufactured.AddDays(30 + (int)((h >> 16) % 170)),
             HeightMeters = e?.HeightMeters ?? Math.Round(0.5 + h3 % 296 / 10.0, 1),
             OrientationDegrees = e?.OrientationDegrees ?? (h3 >> 16) % 360,
-            InstanceId = e?.InstanceId ?? $"i-{h2 & 0xFFFFFFFu:x7}{h3:x8}{h >> 24 & 0xFF:x2}",
-            SensorType = e?.SensorType ?? sensorType,
+            InstanceA = h2 & 0xFFFFFFFu,
+            InstanceB = h3,
+            InstanceC = h >> 24 & 0xFF,
+            SensorType = e?.SensorType ?? (Scenario.Industries.Contains(SensorCatalog.EnvironmentalProfile) ? "environmental_monitoring" : "industrial_monitoring"),
         };
+    }
+
+    /// <summary>The parts of a device identity (<see cref="Parts"/>).</summary>
+    internal readonly struct IdentityParts
+    {
+        public IdentityFile.Entry? Entry { get; init; }
+        public string Manufacturer { get; init; }
+        public string Model { get; init; }
+        public string Firmware { get; init; }
+        public uint SerialNumber { get; init; }
+        public DateOnly ManufactureDate { get; init; }
+        public City Place { get; init; }
+        public double Latitude { get; init; }
+        public double Longitude { get; init; }
+        public string DeploymentType { get; init; }
+        public DateOnly InstallationDate { get; init; }
+        public double HeightMeters { get; init; }
+        public double OrientationDegrees { get; init; }
+        public uint InstanceA { get; init; }
+        public uint InstanceB { get; init; }
+        public uint InstanceC { get; init; }
+        public string SensorType { get; init; }
     }
 
     private static string ManufacturerOf(string model)
@@ -254,11 +317,10 @@ public sealed class Fleet
         uint h = Hash32.Mix((uint)device * 0x27D4EB2Fu ^ (uint)Scenario.Seed ^ 0x165667B1u ^ (uint)(Scenario.Seed >> 32));
         double jitterLat = Hash32.Signed(Hash32.Mix(h ^ 0x68E31DA4u)) * 0.045;
         double jitterLon = Hash32.Signed(Hash32.Mix(h ^ 0xB5297A4Du)) * 0.045;
-        if (EntryOf(device) is { Location: { } place } e)
+        if (EntryOf(device) is { Location: not null } e)
         {
             // A place of the identity file: its coordinates, else the centre of the built-in city of that name.
-            City? known = Cities.Find(place.Trim());
-            City at = known ?? new City(place.Trim(), e.Country ?? "", e.Region ?? "", e.Latitude ?? 0, e.Longitude ?? 0, e.TimeZone ?? "UTC", 1);
+            City at = PlaceOf(e);
             return (at, e.Latitude ?? at.Latitude, e.Longitude ?? at.Longitude);
         }
         long pick = (long)((ulong)h * (ulong)cumulative[^1] >> 32);
@@ -268,6 +330,24 @@ public sealed class Fleet
     }
 
     private long[]? _cityWeights;
+    private Dictionary<IdentityFile.Entry, City>? _places;
+
+    /// <summary>The place an identity entry names (cached, so encoders do not allocate): the built-in city with the file's overrides, or the file's own place.</summary>
+    private City PlaceOf(IdentityFile.Entry e)
+    {
+        lock (this)
+        {
+            _places ??= new Dictionary<IdentityFile.Entry, City>(ReferenceEqualityComparer.Instance);
+            if (_places.TryGetValue(e, out City? place)) return place;
+            string name = e.Location!.Trim();
+            City? known = Cities.Find(name);
+            place = known is null
+                ? new City(name, e.Country ?? "", e.Region ?? "", e.Latitude ?? 0, e.Longitude ?? 0, e.TimeZone ?? "UTC", 1)
+                : known with { Country = e.Country ?? known.Country, Region = e.Region ?? known.Region, TimeZone = e.TimeZone ?? known.TimeZone };
+            _places.Add(e, place);
+            return place;
+        }
+    }
 
     private long[] CityWeights()
     {

@@ -63,7 +63,7 @@ public sealed class CallbackSink : IReadingSink
                 {
                     pos = 0;
                     device++;
-                    deviceId = fleet.DeviceId(device);
+                    deviceId = i + 1 < seg.ChannelCount ? fleet.DeviceId(device) : deviceId;
                 }
             }
         }

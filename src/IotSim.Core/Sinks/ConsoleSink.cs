@@ -14,16 +14,16 @@ public sealed class ConsoleSink : IReadingSink
 {
     private readonly bool _ownsOutput;
     private readonly EncodingFormat _format;
-    private readonly OutputShape _shape;
+    private readonly OutputShape? _shape;
     private Stream? _output;
     private ChunkedStreamWriter? _chunks;
     private bool _faulted;
 
     /// <summary>A sink writing to standard output.</summary>
     /// <param name="format"><c>text</c> or <c>json</c>.</param>
-    /// <param name="shape">Narrow (one line per reading) or wide (one row per device and tick).</param>
+    /// <param name="shape">Narrow (one line per reading) or wide (one row per device and timestamp); null: the scenario's shape.</param>
     /// <param name="name">Name shown in reports.</param>
-    public ConsoleSink(string format = "text", OutputShape shape = OutputShape.Narrow, string name = "console")
+    public ConsoleSink(string format = "text", OutputShape? shape = null, string name = "console")
         : this(null, format, shape, name, ownsOutput: true)
     {
     }
@@ -31,14 +31,14 @@ public sealed class ConsoleSink : IReadingSink
     /// <summary>A sink writing to <paramref name="output"/>, which it does not dispose.</summary>
     /// <param name="output">Where encoded readings go.</param>
     /// <param name="format"><c>text</c> or <c>json</c>.</param>
-    /// <param name="shape">Narrow (one line per reading) or wide (one row per device and tick).</param>
+    /// <param name="shape">Narrow (one line per reading) or wide (one row per device and timestamp); null: the scenario's shape.</param>
     /// <param name="name">Name shown in reports.</param>
-    public ConsoleSink(Stream output, string format = "text", OutputShape shape = OutputShape.Narrow, string name = "console")
+    public ConsoleSink(Stream output, string format = "text", OutputShape? shape = null, string name = "console")
         : this(output ?? throw new ArgumentNullException(nameof(output)), format, shape, name, ownsOutput: false)
     {
     }
 
-    private ConsoleSink(Stream? output, string format, OutputShape shape, string name, bool ownsOutput)
+    private ConsoleSink(Stream? output, string format, OutputShape? shape, string name, bool ownsOutput)
     {
         ArgumentNullException.ThrowIfNull(format);
         _format = format.ToLowerInvariant() switch
@@ -70,7 +70,7 @@ public sealed class ConsoleSink : IReadingSink
     {
         ArgumentNullException.ThrowIfNull(fleet);
         _output ??= OpenStandardOutput();
-        _chunks = new ChunkedStreamWriter(ReadingEncoders.Create(fleet, _format, _shape), ChunkReadings);
+        _chunks = new ChunkedStreamWriter(ReadingEncoders.Create(fleet, _format, _shape ?? fleet.Scenario.Shape), ChunkReadings);
         _chunks.WriteHeader();
         _chunks.FlushTo(_output);
         _output.Flush();

@@ -23,7 +23,7 @@ public sealed partial class FileSink : IReadingSink
     public const int FileBufferSize = 1 << 20;
 
     private readonly EncodingFormat _format;
-    private readonly OutputShape _shape;
+    private readonly OutputShape? _shape;
     private readonly string _prefix;
     private readonly string _extension;
     private readonly Compression _compression;
@@ -48,7 +48,7 @@ public sealed partial class FileSink : IReadingSink
 
     /// <summary>A file sink configured by <paramref name="options"/> writing rows of <paramref name="shape"/>.</summary>
     /// <exception cref="ConfigException">The format, rotation or name is invalid.</exception>
-    public FileSink(FileSinkOptions options, OutputShape shape = OutputShape.Narrow)
+    public FileSink(FileSinkOptions options, OutputShape? shape = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _format = options.Format.ToLowerInvariant() switch
@@ -110,7 +110,7 @@ public sealed partial class FileSink : IReadingSink
         }
         System.IO.Directory.CreateDirectory(Directory);
         _shard = fleet.Scenario.Shard;
-        _chunks = new ChunkedStreamWriter(ReadingEncoders.Create(fleet, _format, _shape), _chunkReadings);
+        _chunks = new ChunkedStreamWriter(ReadingEncoders.Create(fleet, _format, _shape ?? fleet.Scenario.Shape), _chunkReadings);
         return ValueTask.CompletedTask;
     }
 

@@ -73,7 +73,7 @@ internal static class EncoderTestKit
         var sim = new Simulator(scenario);
         sim.AddSink(encoding).AddSink(new CallbackSink(r => readings.AddRange(r), "truth"));
         RunReport report = await sim.RunAsync();
-        Assert.True(report.Succeeded);
+        Assert.True(report.Succeeded, string.Join("; ", report.Sinks.Select(s => s.Error)));
         Assert.Equal(report.Generated, readings.Count);
         return new EncodedRun(Encoding.UTF8.GetString(output.WrittenSpan), readings, report, sim.Fleet!) { Slots = slots };
     }

@@ -160,7 +160,7 @@ public sealed class ScenarioSchemaTests
         switch (spec.Kind)
         {
             case OptionKind.Choice:
-                JsonElement choices = spec == OptionSpecs.Industries ? Def("industry") : node;
+                JsonElement choices = spec == OptionSpecs.Industries ? Def("industry") : spec == OptionSpecs.DeviceFieldsSpec ? Def("deviceField") : node;
                 if (spec == OptionSpecs.SinkType)
                 {
                     Assert.Equal(spec.Choices, SinkOptions.Types);
