@@ -17,6 +17,10 @@ internal static class ReportPrinter
             string achieved = full.Length == 0 ? "-" : $"median {Median(full):N0}, min {full.Min():N0}, max {full.Max():N0} readings/s";
             w.WriteLine($"rate: target {target}; achieved per second: {achieved}; {(report.Lag > 0 ? $"BEHIND the target by {report.Lag:N0} readings (the sinks could not keep up)" : "on schedule")}");
         }
+        foreach (ReloadRecord reload in report.Reloads)
+        {
+            w.WriteLine($"reload: accepted {reload.RequestedAt:HH:mm:ss.fff}, applied {reload.AppliedAt:HH:mm:ss.fff} (wall clock, UTC); readings from {reload.EffectiveFrom:O} use it");
+        }
         Table(report.Sinks, w);
     }
 

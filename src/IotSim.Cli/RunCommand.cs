@@ -35,17 +35,26 @@ internal static class RunCommand
         var compression = ScenarioOptions.Make(OptionSpecs.Compression);
         var drain = ScenarioOptions.Make(s_drainTimeout);
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Do not print the summary." };
+        var watch = new Option<bool>("--watch") { Description = "Reload the scenario file when it changes: anomaly settings, sensor parameters, the rate profile and speed apply from the next batch; an invalid edit is reported and the running settings stay." };
 
         var command = new Command("run", "Generate sensor readings and send them to sinks.") { scenarioArg };
         foreach (Option o in overrides.All) command.Options.Add(o);
-        foreach (Option o in new Option[] { sinks, outputDir, outputFormat, format, rotation, compression, drain, quiet }) command.Options.Add(o);
+        foreach (Option o in new Option[] { sinks, outputDir, outputFormat, format, rotation, compression, drain, quiet, watch }) command.Options.Add(o);
 
         command.SetAction(async (parse, cancellationToken) =>
         {
             string? path = overrides.ScenarioPath(parse.GetValue(scenarioArg));
-            Scenario scenario = path is null ? new Scenario() : ScenarioLoader.LoadFile(path, sinkTypes);
-            scenario = overrides.Apply(scenario, parse);
-            scenario = scenario with { Sinks = UniqueNames(ApplySinkOptions(scenario.Sinks, parse, sinkTypes, sinks, outputDir, outputFormat, format, rotation, compression)) };
+            Scenario Load()
+            {
+                Scenario loaded = path is null ? new Scenario() : ScenarioLoader.LoadFile(path, sinkTypes);
+                loaded = overrides.Apply(loaded, parse);
+                return loaded with { Sinks = UniqueNames(ApplySinkOptions(loaded.Sinks, parse, sinkTypes, sinks, outputDir, outputFormat, format, rotation, compression)) };
+            }
+            Scenario scenario = Load();
+            if (parse.GetValue(watch) && path is null)
+            {
+                throw new ConfigException(null, 0, "--watch", "--watch reloads a scenario file: name one (or set IOTSIM_CONFIG)");
+            }
             if (parse.GetValue(drain) is { } d && signals is not null) signals.DrainTimeout = ScenarioOptions.ParseDuration(s_drainTimeout, d);
 
             CheckTargets(scenario, parse.GetValue(outputDir) is not null);
@@ -60,6 +69,8 @@ internal static class RunCommand
             CancellationToken abort = signals?.Abort ?? CancellationToken.None;
             signals?.Arm();
             Task<RunReport> run = simulator.RunAsync(stop, abort);
+            using var watching = new CancellationTokenSource();
+            Task watcher = parse.GetValue(watch) ? WatchAsync(path!, Load, simulator, error, watching.Token) : Task.CompletedTask;
             if (signals is not null && !await FinishesAfterAbortAsync(run, abort).ConfigureAwait(false))
             {
                 // A write that ignores cancellation (blocked on a pipe nobody reads): report what is known and leave.
@@ -67,6 +78,8 @@ internal static class RunCommand
                 return signals.ExitCode ?? ExitCodes.SinkFailed;
             }
             RunReport report = await run.ConfigureAwait(false);
+            await watching.CancelAsync().ConfigureAwait(false);
+            await watcher.ConfigureAwait(false);
             if (!parse.GetValue(quiet))
             {
                 ReportPrinter.Print(report, error);
@@ -82,6 +95,53 @@ internal static class RunCommand
             return report.Succeeded ? ExitCodes.Ok : ExitCodes.SinkFailed;
         });
         return command;
+    }
+
+    /// <summary>Interval at which <c>--watch</c> looks at the scenario file.</summary>
+    internal static readonly TimeSpan WatchInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// <c>--watch</c>: polls the scenario file's size and write time (reliable on every file system, unlike change
+    /// notifications), and on a change reloads it; each outcome is one line on standard error.
+    /// </summary>
+    private static async Task WatchAsync(string path, Func<Scenario> load, Simulator simulator, TextWriter error, CancellationToken cancellationToken)
+    {
+        (DateTime, long) Stamp()
+        {
+            var info = new FileInfo(path);
+            return info.Exists ? (info.LastWriteTimeUtc, info.Length) : (DateTime.MinValue, -1);
+        }
+        var seen = Stamp();
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(WatchInterval, cancellationToken).ConfigureAwait(false);
+                var now = Stamp();
+                if (now == seen) continue;
+                seen = now;
+                string? problem;
+                try
+                {
+                    problem = simulator.TryReload(load());
+                }
+                catch (ConfigException e)
+                {
+                    problem = e.Message;
+                }
+                catch (IOException e)
+                {
+                    problem = e.Message;
+                }
+                await error.WriteLineAsync(problem is null
+                    ? $"reload: {path} accepted; it applies from the next batch"
+                    : $"reload rejected: {problem}; the running settings stay").ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The run ended.
+        }
     }
 
     /// <summary>True when <paramref name="run"/> ends by itself, or within a short grace after an abort.</summary>

@@ -35,10 +35,10 @@ public sealed class Fleet
     }
 
     /// <summary>The scenario the fleet was built from.</summary>
-    public Scenario Scenario { get; }
+    public Scenario Scenario { get; private set; }
 
     /// <summary>The sensor profile every device carries, in output order.</summary>
-    public IReadOnlyList<SensorDefinition> Sensors { get; }
+    public IReadOnlyList<SensorDefinition> Sensors { get; private set; }
 
     /// <summary>Devices in the whole fleet (all shards).</summary>
     public int DeviceCount { get; }
@@ -424,6 +424,58 @@ public sealed class Fleet
 
     /// <summary>Whether a sensor has a daily cycle, which then follows the local solar clock.</summary>
     internal static bool IsDaily(SensorDefinition def) => def.Cyclic && def.CycleAmplitude > 0 && def.CyclePeriodSeconds == 86_400;
+
+    /// <summary>
+    /// What a reload may not change: everything that decides which readings exist and where they go (devices, shard,
+    /// sensors and their names, types, units, precision and intervals, time range and mode, seed, shape, identities,
+    /// sinks). Returns null when <paramref name="updated"/> differs from the running scenario only in what a reload
+    /// applies (anomaly settings, sensors' normal parameters, the rate profile and speed), else the first difference.
+    /// </summary>
+    public string? ReloadBlocker(Scenario updated, IReadOnlyList<SensorDefinition> updatedSensors)
+    {
+        ArgumentNullException.ThrowIfNull(updated);
+        ArgumentNullException.ThrowIfNull(updatedSensors);
+        Scenario s = Scenario;
+        if (updated.Seed != s.Seed) return "seed";
+        if (updated.Devices != s.Devices) return "fleet.devices";
+        if (!updated.Industries.SequenceEqual(s.Industries)) return "fleet.industries";
+        if (updated.Interval != s.Interval) return "fleet.interval";
+        if (updated.Device != s.Device) return "fleet.device";
+        if (updated.Mode != s.Mode) return "time.mode";
+        if (updated.Start != s.Start && updated.Start is not null) return "time.start";
+        if (updated.Duration != s.Duration || updated.End != s.End) return "time.duration / time.end";
+        if (updated.Shard != s.Shard) return "engine.shard";
+        if (updated.Shape != s.Shape || !(updated.DeviceFields ?? []).SequenceEqual(s.DeviceFields ?? [])) return "output";
+        if (!updated.Sinks.SequenceEqual(s.Sinks)) return "sinks";
+        if (updatedSensors.Count != Sensors.Count) return "custom_sensors (the number of sensors)";
+        for (int i = 0; i < Sensors.Count; i++)
+        {
+            SensorDefinition a = Sensors[i], b = updatedSensors[i];
+            if (a.Name != b.Name || a.Industry != b.Industry || a.Type != b.Type || a.Unit != b.Unit || a.Precision != b.Precision || a.Interval != b.Interval)
+            {
+                return $"sensor '{a.Name}' (its name, industry, type, unit, precision and interval are fixed while running)";
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Applies a reload checked by <see cref="ReloadBlocker"/>: new anomaly settings and sensor parameters, from the
+    /// next batch on. Episode and equipment caches are dropped, so the new settings take effect at once.
+    /// </summary>
+    internal void Reload(Scenario updated, IReadOnlyList<SensorDefinition> updatedSensors)
+    {
+        Scenario = updated;
+        Sensors = [.. updatedSensors];
+        foreach (IntervalGroup group in Groups)
+        {
+            var kp = new KernelParams(updated.Seed, group.Index, group.Interval, updated.Anomalies);
+            InitState(group.State, [.. group.SensorIndices], group.Interval, kp);
+            Array.Fill(group.State.EpSlot, SensorState.NoSlot);
+            Array.Fill(group.State.EqSlot, SensorState.NoSlot);
+            group.Params = kp;
+        }
+    }
 
     private void InitState(SensorState s, int[] indices, TimeSpan interval, KernelParams kp)
     {

@@ -43,5 +43,5 @@ public sealed class IntervalGroup
 
     internal SensorState State { get; }
 
-    internal KernelParams Params { get; }
+    internal KernelParams Params { get; set; }
 }

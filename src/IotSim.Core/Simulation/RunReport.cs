@@ -31,9 +31,18 @@ public sealed record RunReport(
     /// <summary>True when the run was stopped (Ctrl-C, SIGTERM, cancellation) before the end of its time range.</summary>
     public bool Interrupted { get; init; }
 
+    /// <summary>Reloads applied during the run (<see cref="Simulator.TryReload"/>), in order.</summary>
+    public IReadOnlyList<ReloadRecord> Reloads { get; init; } = [];
+
     /// <summary>Generated readings per wall-clock second.</summary>
     public double ReadingsPerSecond => Wall.TotalSeconds > 0 ? Generated / Wall.TotalSeconds : 0;
 
     /// <summary>True when no sink reported an error.</summary>
     public bool Succeeded => Sinks.All(s => s.Error is null);
 }
+
+/// <summary>A reload applied during a run.</summary>
+/// <param name="RequestedAt">When the new settings were accepted.</param>
+/// <param name="AppliedAt">When the generator switched to them (the next batch).</param>
+/// <param name="EffectiveFrom">The first simulated timestamp generated with them.</param>
+public sealed record ReloadRecord(DateTimeOffset RequestedAt, DateTimeOffset AppliedAt, DateTimeOffset EffectiveFrom);

@@ -1,3 +1,4 @@
+using IotSim.Core.Catalog;
 using System.Diagnostics;
 using IotSim.Core.Scenarios;
 using IotSim.Core.Sinks;
@@ -19,6 +20,8 @@ namespace IotSim.Core.Simulation;
 public sealed class Simulator
 {
     private readonly List<(IReadingSink Sink, SinkOptions Options)> _sinks = [];
+    private readonly List<ReloadRecord> _reloads = [];
+    private (Scenario Scenario, List<SensorDefinition> Sensors, DateTimeOffset RequestedAt)? _pendingReload;
     private volatile List<SinkRunner>? _runners;
 
     /// <summary>Creates a simulator for <paramref name="scenario"/>; sinks are added with <see cref="AddSink(IReadingSink, SinkOptions)"/>.</summary>
@@ -29,6 +32,37 @@ public sealed class Simulator
 
     /// <summary>The scenario being run.</summary>
     public Scenario Scenario { get; }
+
+    /// <summary>
+    /// Asks a running (or built) simulation to take <paramref name="updated"/> from its next batch on: anomaly
+    /// settings, the sensors' normal parameters (nominal, noise, drift, cycle, anomaly probability and magnitude), the
+    /// rate profile and the realtime speed. Returns null when accepted, else why not (the scenario is invalid, or it
+    /// changes something fixed while running, such as devices, sensors' names and intervals, time range or sinks);
+    /// then nothing changes. Thread-safe.
+    /// </summary>
+    public string? TryReload(Scenario updated)
+    {
+        ArgumentNullException.ThrowIfNull(updated);
+        Fleet fleet = Fleet ?? throw new InvalidOperationException("build or run the simulation before reloading it");
+        List<SensorDefinition> sensors;
+        try
+        {
+            sensors = FleetPlan.Create(updated).Sensors.ToList();
+        }
+        catch (ConfigException e)
+        {
+            return e.Message;
+        }
+        if (fleet.ReloadBlocker(updated, sensors) is { } blocker)
+        {
+            return $"{blocker} cannot change while running (restart to change it); the running settings stay";
+        }
+        lock (_reloads)
+        {
+            _pendingReload = (updated, sensors, DateTimeOffset.UtcNow);
+        }
+        return null;
+    }
 
     /// <summary>The fleet, available once <see cref="RunAsync(CancellationToken)"/> has started (or after <see cref="Build"/>).</summary>
     public Fleet? Fleet { get; private set; }
@@ -104,6 +138,8 @@ public sealed class Simulator
         RateProfile? rate = Scenario.Mode == TimeMode.Rate ? Scenario.RateOrDefault : null;
         var perSecond = new List<long>();
         long paced = 0;
+        (TimeSpan Elapsed, long Paced) rateOrigin = (TimeSpan.Zero, 0);
+        double speed = Scenario.Speed;
         long wallStartMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         long simStartMs = fleet.Start.ToUnixTimeMilliseconds();
         bool stoppedEarly = false;
@@ -132,13 +168,30 @@ public sealed class Simulator
                 }
                 planner.Fill(batch, realtime);
                 bool ready = rate is not null
-                    ? await WaitForBudgetAsync(rate, clock, paced + batch.Count, stop.Token).ConfigureAwait(false)
-                    : !realtime || await WaitUntilAsync(WallTime(batch.Segments[0].TimestampMs, simStartMs, wallStartMs, Scenario.Speed), stop.Token).ConfigureAwait(false);
+                    ? await WaitForBudgetAsync(rate, clock, rateOrigin.Elapsed, paced + batch.Count - rateOrigin.Paced, stop.Token).ConfigureAwait(false)
+                    : !realtime || await WaitUntilAsync(WallTime(batch.Segments[0].TimestampMs, simStartMs, wallStartMs, speed), stop.Token).ConfigureAwait(false);
                 if (!ready)
                 {
                     pool.Return(batch);
                     stoppedEarly = true;
                     break;
+                }
+                if (TakeReload() is { } reload)
+                {
+                    fleet.Reload(reload.Scenario, reload.Sensors);
+                    _reloads.Add(new ReloadRecord(reload.RequestedAt, DateTimeOffset.UtcNow, DateTimeOffset.FromUnixTimeMilliseconds(batch.Segments[0].TimestampMs)));
+                    if (rate is not null)
+                    {
+                        // The new profile starts from here: the readings paced so far stay, the integral restarts.
+                        rate = reload.Scenario.RateOrDefault;
+                        rateOrigin = (clock.Elapsed, paced);
+                    }
+                    if (realtime && reload.Scenario.Speed != speed)
+                    {
+                        speed = reload.Scenario.Speed;
+                        simStartMs = batch.Segments[0].TimestampMs;
+                        wallStartMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                    }
                 }
                 computer.Compute(batch);
                 paced += batch.Count;
@@ -194,7 +247,8 @@ public sealed class Simulator
             RateTarget = rate,
             AchievedPerSecond = perSecond,
             // Up to one batch behind is the pacing granularity, not lag.
-            Lag = rate is null ? 0 : Math.Max(0, (long)rate.ReadingsBy(generationTime) - paced - capacity),
+            Lag = rate is null ? 0 : Math.Max(0, (long)rate.ReadingsBy(generationTime - rateOrigin.Elapsed) - (paced - rateOrigin.Paced) - capacity),
+            Reloads = [.. _reloads],
         };
     }
 
@@ -224,17 +278,29 @@ public sealed class Simulator
     private static long WallTime(long timestampMs, long simStartMs, long wallStartMs, double speed) =>
         speed == 1 ? timestampMs : wallStartMs + (long)((timestampMs - simStartMs) / speed);
 
+    /// <summary>The reload waiting for the next batch, if any (taken once).</summary>
+    private (Scenario Scenario, List<SensorDefinition> Sensors, DateTimeOffset RequestedAt)? TakeReload()
+    {
+        lock (_reloads)
+        {
+            var pending = _pendingReload;
+            _pendingReload = null;
+            return pending;
+        }
+    }
+
     /// <summary>
-    /// Rate mode: waits until the profile's cumulative budget covers <paramref name="target"/> readings. Measured on a
-    /// monotonic clock against the integral of the rate, so sleep overshoot never accumulates into drift.
+    /// Rate mode: waits until the profile's cumulative budget since <paramref name="origin"/> covers
+    /// <paramref name="target"/> readings. Measured on a monotonic clock against the integral of the rate, so sleep
+    /// overshoot never accumulates into drift.
     /// </summary>
-    private static async Task<bool> WaitForBudgetAsync(RateProfile rate, Stopwatch clock, long target, CancellationToken cancellationToken)
+    private static async Task<bool> WaitForBudgetAsync(RateProfile rate, Stopwatch clock, TimeSpan origin, long target, CancellationToken cancellationToken)
     {
         try
         {
             while (true)
             {
-                TimeSpan now = clock.Elapsed;
+                TimeSpan now = clock.Elapsed - origin;
                 double deficit = target - rate.ReadingsBy(now);
                 if (deficit <= 0) return true;
                 double perSecond = rate.RateAt(now);
