@@ -1,5 +1,5 @@
-using IotSim.Core.Catalog;
 using System.Diagnostics;
+using IotSim.Core.Catalog;
 using IotSim.Core.Scenarios;
 using IotSim.Core.Sinks;
 
