@@ -131,7 +131,40 @@ internal sealed class ScenarioOptions(Func<string, string?>? environment = null)
                 Device = s.Device with { IdentityFile = path, Identities = Core.Scenarios.IdentityFile.Read(path) },
             };
         }
+        s = ApplySensorVariables(s);
         return s;
+    }
+
+    /// <summary>
+    /// The reference's <c>SENSOR_LOCATION</c> and <c>SENSOR_ID</c>: the location of every device, and the id of a
+    /// one-device fleet; they override the matching fields of an identity file's shared entry.
+    /// </summary>
+    private Scenario ApplySensorVariables(Scenario s)
+    {
+        string? location = _environment("SENSOR_LOCATION");
+        string? id = _environment("SENSOR_ID");
+        if (string.IsNullOrEmpty(location) && string.IsNullOrEmpty(id)) return s;
+        string source = !string.IsNullOrEmpty(location) ? "SENSOR_LOCATION" : "SENSOR_ID";
+        if (s.Device.Identities is { Count: > 1 })
+        {
+            throw new ConfigException(null, 0, source, "applies to every device, so it cannot override an identity file with one identity per device");
+        }
+        if (!string.IsNullOrEmpty(id) && s.Devices != 1)
+        {
+            throw new ConfigException(null, 0, "SENSOR_ID", $"names one device, but the fleet has {s.Devices}; use an identity file with one identity per device");
+        }
+        IdentityFile.Entry entry = s.Device.Identities is [{ } shared] ? shared : new IdentityFile.Entry();
+        entry = entry with
+        {
+            Location = string.IsNullOrEmpty(location) ? entry.Location : location,
+            Id = string.IsNullOrEmpty(id) ? entry.Id : id,
+        };
+        if (entry.Location is null)
+        {
+            throw new ConfigException(null, 0, "SENSOR_ID", "needs a location too: set SENSOR_LOCATION or use an identity file");
+        }
+        Core.Scenarios.IdentityFile.Check(entry, source);
+        return s with { Device = s.Device with { Identities = [entry] } };
     }
 
     private static T Check<T>(string source, string? problem, T value) =>

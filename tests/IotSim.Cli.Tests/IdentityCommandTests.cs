@@ -65,3 +65,31 @@ public sealed class IdentityCommandTests
         }
     }
 }
+
+/// <summary>The reference's SENSOR_LOCATION and SENSOR_ID variables.</summary>
+public sealed class SensorVariableTests
+{
+    [Fact]
+    public async Task SensorLocation_PlacesEveryDevice_AndSensorIdNamesTheOnlyOne()
+    {
+        var env = new Dictionary<string, string> { ["SENSOR_LOCATION"] = "Denver", ["SENSOR_ID"] = "DEN_000001" };
+        CliResult r = await CliHarness.RunWithEnvironmentAsync(env, "run", "-i", "environmental", "-n", "1", "-d", "2s", "--device-fields", "location,timezone", "-s", "console", "--format", "json", "-q");
+        Assert.Equal(0, r.ExitCode);
+        string[] lines = r.Console.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(10, lines.Length);
+        Assert.All(lines, l => Assert.Contains("\"device_id\":\"DEN_000001\",\"location\":\"Denver\",\"timezone\":\"America/Denver\"", l, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("SENSOR_LOCATION", "UNKNOWN", "placeholder")]
+    [InlineData("SENSOR_ID", "DEN_000001", "names one device")]
+    public async Task BadSensorVariables_ExitTwo_NamingTheVariable(string variable, string value, string fragment)
+    {
+        var env = new Dictionary<string, string> { [variable] = value };
+        CliResult r = await CliHarness.RunWithEnvironmentAsync(env, "run", "-n", "3", "-d", "1s", "-q");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(variable, r.Error, StringComparison.Ordinal);
+        Assert.Contains(fragment, r.Error, StringComparison.Ordinal);
+        Assert.Equal("", r.Console);
+    }
+}

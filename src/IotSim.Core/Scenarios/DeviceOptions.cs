@@ -15,6 +15,9 @@ public sealed record DeviceOptions
     /// <summary>A fixed firmware version, or null for a mix.</summary>
     public string? Firmware { get; init; }
 
+    /// <summary>Devices are placed in only the largest this many built-in cities; null: all of them.</summary>
+    public int? NumberOfCities { get; init; }
+
     /// <summary>The identity file the <see cref="Identities"/> came from, or null.</summary>
     public string? IdentityFile { get; init; }
 

@@ -162,6 +162,13 @@ public static class IdentityFile
         return entry;
     }
 
+    /// <summary>Checks one entry built in code (e.g. from <c>SENSOR_LOCATION</c>) by the file rules; <paramref name="source"/> names it in errors.</summary>
+    public static void Check(Entry entry, string source)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        Validate(entry, new Reader(source, ""), nested: false);
+    }
+
     private static void Validate(Entry e, Reader r, bool nested)
     {
         string idKey = nested ? "sensor_id" : "id";

@@ -93,6 +93,9 @@ public static partial class ScenarioLoader
                     case "firmware":
                         device = device with { Firmware = Choice(e.Value, e.Path, OptionSpecs.Firmware) };
                         break;
+                    case "number_of_cities":
+                        device = device with { NumberOfCities = (int)Integer(e.Value, e.Path, OptionSpecs.NumberOfCities) };
+                        break;
                     case "identity_file":
                         string identityPath = ResolvePath(Text(e.Value, e.Path).Trim());
                         device = device with { IdentityFile = identityPath, Identities = Scenarios.IdentityFile.Read(identityPath) };

@@ -353,9 +353,9 @@ public sealed class Fleet
     {
         if (_cityWeights is { } w) return w;
         IReadOnlyList<City> cities = Cities.All;
-        var cumulative = new long[cities.Count];
+        var cumulative = new long[Math.Min(cities.Count, Scenario.Device.NumberOfCities ?? int.MaxValue)];
         long total = 0;
-        for (int i = 0; i < cities.Count; i++)
+        for (int i = 0; i < cumulative.Length; i++)
         {
             total += cities[i].Population;
             cumulative[i] = total;

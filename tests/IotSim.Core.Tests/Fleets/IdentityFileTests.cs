@@ -103,3 +103,18 @@ public sealed class IdentityFileTests
         Assert.All(Enumerable.Range(0, 3), d => Assert.Equal(("Paris", "3.0.0-beta"), (shared.Identity(d).Location, shared.Identity(d).Firmware)));
     }
 }
+
+/// <summary><c>fleet.device.number_of_cities</c> limits placement to the largest cities.</summary>
+public sealed class NumberOfCitiesTests
+{
+    [Fact]
+    public void NumberOfCities_PlacesDevicesInTheLargestCitiesOnly()
+    {
+        Fleet fleet = Fleet.Build(new Scenario { Industries = ["environmental"], Devices = 300, Device = new DeviceOptions { NumberOfCities = 3 } });
+        string[] largest = [.. Cities.All.Take(3).Select(c => c.Name)];
+        string[] used = [.. Enumerable.Range(0, 300).Select(d => fleet.DeviceLocation(d).City.Name).Distinct()];
+        Assert.Equal(largest.Order(), used.Order());
+        var ex = Assert.Throws<ConfigException>(() => ScenarioLoader.Load("fleet: {device: {number_of_cities: 0}}\n", "s.yaml", null));
+        Assert.Equal("fleet.device.number_of_cities", ex.Key);
+    }
+}
