@@ -1,8 +1,6 @@
 using IotSim.Core.Catalog;
 using IotSim.Core.Kernels;
 using IotSim.Core.Scenarios;
-using IotSim.Core.Simulation;
-using IotSim.Core.Sinks;
 
 namespace IotSim.Core.Tests.Fleets;
 
@@ -11,23 +9,8 @@ public sealed class AnomalyEffectTests
 {
     private static async Task<List<(float Value, byte Flag, bool Status)>> ReadingsAsync(Scenario scenario)
     {
-        var rows = new List<(float, byte, bool)>();
-        var sink = new CallbackSink((batch, _) =>
-        {
-            foreach (BatchSegment seg in batch.Segments)
-            {
-                IntervalGroup g = batch.Fleet.Groups[seg.Group];
-                for (int i = 0; i < seg.ChannelCount; i++)
-                {
-                    int sensor = g.SensorIndices[(seg.ChannelStart + i) % g.SensorsPerDevice];
-                    rows.Add((batch.Values[seg.Offset + i], batch.Flags[seg.Offset + i], batch.Fleet.Sensors[sensor].Type == SensorType.Status));
-                }
-            }
-            return ValueTask.CompletedTask;
-        });
-        RunReport report = await new Simulator(scenario).AddSink(sink).RunAsync();
-        Assert.True(report.Succeeded);
-        return rows;
+        var (fleet, slots) = await SlotRecorder.RunAsync(scenario);
+        return [.. slots.Select(x => (x.Value, x.Flag, fleet.Sensors[x.Sensor].Type == SensorType.Status))];
     }
 
     [Theory]

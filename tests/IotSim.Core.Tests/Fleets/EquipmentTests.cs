@@ -1,7 +1,6 @@
 using IotSim.Core.Catalog;
 using IotSim.Core.Scenarios;
 using IotSim.Core.Simulation;
-using IotSim.Core.Sinks;
 
 namespace IotSim.Core.Tests.Fleets;
 
@@ -31,24 +30,8 @@ public sealed class EquipmentTests
             Duration = TimeSpan.FromDays(2),
             Anomalies = new AnomalyOptions { Enabled = false },
         };
-        var values = new Dictionary<(long Ts, int Device, int Sensor), float>();
-        var sink = new CallbackSink((batch, _) =>
-        {
-            foreach (BatchSegment seg in batch.Segments)
-            {
-                IntervalGroup g = batch.Fleet.Groups[seg.Group];
-                for (int i = 0; i < seg.ChannelCount; i++)
-                {
-                    int ch = seg.ChannelStart + i;
-                    values[(seg.TimestampMs, batch.Fleet.FirstDevice + ch / g.SensorsPerDevice, g.SensorIndices[ch % g.SensorsPerDevice])] = batch.Values[seg.Offset + i];
-                }
-            }
-            return ValueTask.CompletedTask;
-        });
-        var sim = new Simulator(scenario);
-        RunReport report = await sim.AddSink(sink).RunAsync();
-        Assert.True(report.Succeeded);
-        Fleet fleet = sim.Fleet!;
+        var (fleet, slots) = await SlotRecorder.RunAsync(scenario);
+        var values = slots.ToDictionary(x => (x.Ts, x.Device, x.Sensor), x => x.Value);
         IReadOnlyList<SensorDefinition> sensors = fleet.Sensors;
         var statusOf = new Dictionary<(string, string), int>();
         for (int i = 0; i < sensors.Count; i++)

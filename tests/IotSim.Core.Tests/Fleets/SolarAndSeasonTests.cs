@@ -1,7 +1,6 @@
 using IotSim.Core.Catalog;
 using IotSim.Core.Scenarios;
 using IotSim.Core.Simulation;
-using IotSim.Core.Sinks;
 
 namespace IotSim.Core.Tests.Fleets;
 
@@ -11,27 +10,9 @@ public sealed class SolarAndSeasonTests
     /// <summary>Per device and sensor: (UTC ms, value).</summary>
     private static async Task<(Fleet Fleet, Dictionary<(int Device, int Sensor), List<(long Ts, float Value)>> Series)> SeriesAsync(Scenario scenario)
     {
-        var series = new Dictionary<(int, int), List<(long, float)>>();
-        Fleet? fleet = null;
-        var sink = new CallbackSink((batch, _) =>
-        {
-            fleet = batch.Fleet;
-            foreach (BatchSegment seg in batch.Segments)
-            {
-                IntervalGroup g = batch.Fleet.Groups[seg.Group];
-                for (int i = 0; i < seg.ChannelCount; i++)
-                {
-                    int ch = seg.ChannelStart + i;
-                    var key = (batch.Fleet.FirstDevice + ch / g.SensorsPerDevice, g.SensorIndices[ch % g.SensorsPerDevice]);
-                    if (!series.TryGetValue(key, out var list)) series[key] = list = [];
-                    list.Add((seg.TimestampMs, batch.Values[seg.Offset + i]));
-                }
-            }
-            return ValueTask.CompletedTask;
-        });
-        RunReport report = await new Simulator(scenario).AddSink(sink).RunAsync();
-        Assert.True(report.Succeeded);
-        return (fleet!, series);
+        var (fleet, slots) = await SlotRecorder.RunAsync(scenario);
+        var series = slots.GroupBy(x => (x.Device, x.Sensor)).ToDictionary(g => g.Key, g => g.Select(x => (x.Ts, x.Value)).ToList());
+        return (fleet, series);
     }
 
     /// <summary>Sunrise and sunset (UTC ms) from the NOAA approximation, independent of IotSim's model.</summary>

@@ -1,7 +1,6 @@
 using IotSim.Core.Kernels;
 using IotSim.Core.Scenarios;
 using IotSim.Core.Simulation;
-using IotSim.Core.Sinks;
 using IotSim.Core.Tests.Simulation;
 
 namespace IotSim.Core.Tests.Fleets;
@@ -124,18 +123,7 @@ public sealed class TimeTrueSeriesTests
 
     internal static async Task<(long Total, long Anomalous)> CountAsync(Scenario scenario)
     {
-        long total = 0, anomalous = 0;
-        var sink = new CallbackSink((batch, _) =>
-        {
-            foreach (byte f in batch.Flags.AsSpan(0, batch.Count))
-            {
-                total++;
-                anomalous += (f & SensorKernel.KindMask) != 0 ? 1 : 0;
-            }
-            return ValueTask.CompletedTask;
-        });
-        RunReport report = await new Simulator(scenario).AddSink(sink).RunAsync();
-        Assert.True(report.Succeeded);
-        return (total, anomalous);
+        var (_, slots) = await SlotRecorder.RunAsync(scenario);
+        return (slots.Count, slots.Count(x => (x.Flag & SensorKernel.KindMask) != 0));
     }
 }
