@@ -15,6 +15,9 @@ public sealed record DeviceOptions
     /// <summary>A fixed firmware version, or null for a mix.</summary>
     public string? Firmware { get; init; }
 
+    /// <summary>Generated ids: <c>{IdPrefix}-{index:D6}</c>, or with <see cref="CityIds"/> <c>[A-Z]{3}_[0-9]{6}</c> from the device's city (e.g. <c>CHI_000042</c>).</summary>
+    public bool CityIds { get; init; }
+
     /// <summary>Devices are placed in only the largest this many built-in cities; null: all of them.</summary>
     public int? NumberOfCities { get; init; }
 

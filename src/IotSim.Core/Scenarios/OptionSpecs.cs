@@ -32,6 +32,7 @@ public static class OptionSpecs
     public static readonly OptionSpec Manufacturer = new() { Noun = "manufacturer", Key = "fleet.device.manufacturer", Kind = OptionKind.Choice, Choices = DeviceModels.ManufacturerNames, Description = "A fixed manufacturer for every device." };
     public static readonly OptionSpec Model = new() { Noun = "model", Key = "fleet.device.model", Kind = OptionKind.Choice, Choices = [.. DeviceModels.ManufacturerNames.SelectMany(m => DeviceModels.Models[m])], Description = "A fixed model for every device." };
     public static readonly OptionSpec DeviceFieldsSpec = new() { Noun = "device field", Key = "output.device_fields", Flag = "--device-fields", Kind = OptionKind.Choice, Choices = ["all", .. Scenarios.DeviceFields.Names], Description = "Identity fields each row carries after the device id (a list; 'all' for every one)." };
+    public static readonly OptionSpec IdStyle = new() { Noun = "id style", Key = "fleet.device.id_style", Kind = OptionKind.Choice, Choices = ["sequence", "city"], Default = "sequence", Description = "sequence: {id_prefix}-{index:D6}; city: the first three letters of the device's city and its index, [A-Z]{3}_[0-9]{6} (e.g. CHI_000042)." };
     public static readonly OptionSpec NumberOfCities = new() { Key = "fleet.device.number_of_cities", Kind = OptionKind.Integer, Min = 1, Max = 1000, Description = "Place devices in only the largest N built-in cities (default: all of them)." };
     public static readonly OptionSpec IdentityFile = new() { Key = "fleet.device.identity_file", Flag = "--identity-file", Kind = OptionKind.Text, IsPath = true, MaxLength = 4096, Description = "Identity JSON (flat or nested format; one object for every device, or an array with one per device)." };
     public static readonly OptionSpec Firmware = new() { Noun = "firmware version", Key = "fleet.device.firmware", Kind = OptionKind.Choice, Choices = DeviceModels.FirmwareVersions, Description = "A fixed firmware version for every device." };
@@ -102,7 +103,7 @@ public static class OptionSpecs
     /// <summary>Every option, for documentation and the consistency tests.</summary>
     public static IReadOnlyList<OptionSpec> All =>
     [
-        Seed, Industries, Devices, Interval, IdPrefix, Manufacturer, Model, Firmware, NumberOfCities, IdentityFile, DeviceFieldsSpec, Mode, Rate, Speed, Start, Duration, End, Threads,
+        Seed, Industries, Devices, Interval, IdPrefix, Manufacturer, Model, Firmware, IdStyle, NumberOfCities, IdentityFile, DeviceFieldsSpec, Mode, Rate, Speed, Start, Duration, End, Threads,
         BatchSize, Simd, Shard, Shape, AnomaliesEnabled, ProbabilityScale, AnomalyEnabled, AnomalyWeight, AnomalyDuration,
         CustomIndustry, SensorName, SensorType, Unit, MinValue, MaxValue, NominalValue, NoiseStd, DriftRate,
         AnomalyProbability, AnomalyMagnitude, Cyclic, CyclePeriod, CycleAmplitude, Precision, SensorInterval, SinkType,

@@ -93,6 +93,9 @@ public static partial class ScenarioLoader
                     case "firmware":
                         device = device with { Firmware = Choice(e.Value, e.Path, OptionSpecs.Firmware) };
                         break;
+                    case "id_style":
+                        device = device with { CityIds = Choice(e.Value, e.Path, OptionSpecs.IdStyle) == "city" };
+                        break;
                     case "number_of_cities":
                         device = device with { NumberOfCities = (int)Integer(e.Value, e.Path, OptionSpecs.NumberOfCities) };
                         break;

@@ -12,7 +12,7 @@ public static partial class ScenarioLoader
 {
     internal static readonly string[] RootKeys = ["seed", "fleet", "custom_sensors", "time", "engine", "output", "anomalies", "sinks"];
     internal static readonly string[] FleetKeys = ["industries", "devices", "interval", "device"];
-    internal static readonly string[] DeviceKeys = ["id_prefix", "manufacturer", "model", "firmware", "number_of_cities", "identity_file"];
+    internal static readonly string[] DeviceKeys = ["id_prefix", "manufacturer", "model", "firmware", "id_style", "number_of_cities", "identity_file"];
     internal static readonly string[] CustomSensorsKeys = ["industry", "csv", "sensors"];
     internal static readonly string[] RequiredSensorKeys = ["name", "sensor_type", "unit", "min_value", "max_value", "nominal_value"];
     internal static readonly string[] SensorKeys =

@@ -95,19 +95,32 @@ public sealed class Fleet
     internal ReadOnlySpan<byte> UnitUtf8(int sensor) => _unitUtf8[sensor];
 
     /// <summary>Device id text, e.g. <c>dev-000042</c>.</summary>
-    public string DeviceId(int device) => EntryOf(device)?.Id ?? $"{Scenario.Device.IdPrefix}-{device:D6}";
+    public string DeviceId(int device) =>
+        EntryOf(device)?.Id ?? (Scenario.Device.CityIds ? CityId(device) : $"{Scenario.Device.IdPrefix}-{device:D6}");
 
-    /// <summary>Whether the identity file gives every device its own id (then encoders write those ids).</summary>
-    internal bool HasCustomIds => Scenario.Device.Identities is { Count: > 1 } ids && ids.All(e => e.Id is not null)
-        || Scenario.Device.Identities is [{ Id: not null }] && Scenario.Devices == 1;
+    /// <summary><c>[A-Z]{3}_[0-9]{6}</c>: the first three ASCII letters of the device's city (accents dropped, X when short) and its index.</summary>
+    private string CityId(int device)
+    {
+        string name = DeviceLocation(device).City.Name.Normalize(NormalizationForm.FormD);
+        var code = new StringBuilder(3);
+        foreach (char ch in name)
+        {
+            if (char.IsAsciiLetter(ch) && code.Length < 3) code.Append(char.ToUpperInvariant(ch));
+        }
+        return code.ToString().PadRight(3, 'X') + "_" + device.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+    }
 
-    private byte[][]? _customIds;
+    /// <summary>Whether devices have ids other than prefix and number (identity file ids, or city ids); encoders then write <see cref="CustomIdUtf8"/>.</summary>
+    internal bool HasCustomIds => Scenario.Device.CityIds || Scenario.Device.Identities?.Any(e => e.Id is not null) == true;
 
-    /// <summary>UTF-8 of a device's id from the identity file (ids are names: nothing to escape).</summary>
+    private byte[]?[]? _customIds;
+
+    /// <summary>UTF-8 of a device's custom id (ids are names: nothing to escape), cached per device of the shard.</summary>
     internal byte[] CustomIdUtf8(int device)
     {
-        _customIds ??= [.. Scenario.Device.Identities!.Select(e => Encoding.UTF8.GetBytes(e.Id!))];
-        return _customIds[_customIds.Length == 1 ? 0 : device];
+        _customIds ??= new byte[EndDevice - FirstDevice][];
+        ref byte[]? id = ref _customIds[device - FirstDevice];
+        return id ??= Encoding.UTF8.GetBytes(DeviceId(device));
     }
 
     /// <summary>Manufacturer, model and firmware of a device (fixed by the scenario or mixed by device index).</summary>

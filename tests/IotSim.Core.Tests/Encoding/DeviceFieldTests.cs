@@ -101,3 +101,28 @@ public sealed class DeviceFieldTests
         });
     }
 }
+
+/// <summary><c>fleet.device.id_style: city</c>.</summary>
+[Collection(SerialTestCollection.Name)]
+public sealed class CityIdTests
+{
+    [Fact]
+    public async Task CityIds_FollowTheReferencePattern_InEveryEncoder_AndMatchTheDevicesCity()
+    {
+        Scenario scenario = EncoderTestKit.Mining(devices: 30, seconds: 2) with { Device = new DeviceOptions { CityIds = true } };
+        EncodedRun narrow = await EncoderTestKit.RunAsync(scenario, NarrowEncoder.Csv);
+        string[] ids = [.. EncoderTestKit.ParseCsv(narrow.Text).Skip(1).Select(f => f[1]).Distinct()];
+        Assert.Equal(30, ids.Length);
+        Assert.All(ids, id => Assert.Matches("^[A-Z]{3}_[0-9]{6}$", id));
+        for (int d = 0; d < 30; d++)
+        {
+            string id = narrow.Fleet.DeviceId(d);
+            Assert.Contains(id, ids);
+            Assert.EndsWith(d.ToString("D6", CultureInfo.InvariantCulture), id, StringComparison.Ordinal);
+            string city = new([.. narrow.Fleet.DeviceLocation(d).City.Name.Normalize(System.Text.NormalizationForm.FormD).Where(char.IsAsciiLetter)]);
+            Assert.StartsWith(city.ToUpperInvariant()[..3], id, StringComparison.Ordinal);
+        }
+        EncodedRun wide = await EncoderTestKit.RunAsync(scenario with { Shape = OutputShape.Wide }, WideEncoder.JsonLines);
+        Assert.Equal(ids.Order(), EncoderTestKit.Lines(wide.Text).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("device_id").GetString()!).Distinct().Order());
+    }
+}
