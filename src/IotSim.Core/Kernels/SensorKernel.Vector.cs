@@ -8,9 +8,8 @@ namespace IotSim.Core.Kernels;
 internal static partial class SensorKernel
 {
     /// <summary>
-    /// The vector path for one width. Mirrors <see cref="Evaluate"/> operation by operation; lanes whose episode
-    /// cache belongs to another slot (once per slot) go through the scalar <see cref="RefreshEpisode"/> first. The
-    /// tail goes through the scalar reference.
+    /// The vector path for one width. Mirrors <see cref="Evaluate"/> operation by operation over caches that
+    /// <see cref="Refresh"/> brought to the tick's slots. The tail goes through the scalar reference.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int AdvanceVector<TOps, TF, TI>(SensorState s, KernelParams p, int start, in TickContext t, Span<float> values, Span<byte> flags)
@@ -37,11 +36,9 @@ internal static partial class SensorKernel
         ref uint phase = ref MemoryMarshal.GetArrayDataReference(s.Phase);
         ref uint flagCol = ref MemoryMarshal.GetArrayDataReference(s.Flags);
         ref uint key = ref MemoryMarshal.GetArrayDataReference(s.Key);
-        ref uint epSlot = ref MemoryMarshal.GetArrayDataReference(s.EpSlot);
         ref uint epKind = ref MemoryMarshal.GetArrayDataReference(s.EpKind);
         ref uint epStart = ref MemoryMarshal.GetArrayDataReference(s.EpStart);
         ref uint epEnd = ref MemoryMarshal.GetArrayDataReference(s.EpEnd);
-        ref uint eqSlot = ref MemoryMarshal.GetArrayDataReference(s.EqSlot);
         ref uint eqStateCol = ref MemoryMarshal.GetArrayDataReference(s.EqState);
         ref uint eqStartCol = ref MemoryMarshal.GetArrayDataReference(s.EqStart);
         ref uint eqEndCol = ref MemoryMarshal.GetArrayDataReference(s.EqEnd);
@@ -57,9 +54,7 @@ internal static partial class SensorKernel
         TI vDayAngle = TOps.I((int)t.DayAngle);
         TF vSeasonCos = TOps.F(t.SeasonCos);
         TF vTanDecl = TOps.F(t.TanDecl);
-        TI vSlot = TOps.I((int)t.Slot);
         TI vOff = TOps.I((int)t.SlotOffset);
-        TI vEqSlot = TOps.I((int)t.EqSlot);
         TI vEqOff = TOps.I((int)t.EqOffset);
         TI rampMs = TOps.I((int)EquipmentStates.RampMs);
         TI followsBit = TOps.I((int)SensorState.FollowsFlag);
@@ -82,17 +77,6 @@ internal static partial class SensorKernel
         {
             nuint c = (nuint)(start + i);
             nuint o = (nuint)i;
-            TI eqStale = TOps.AndNot(TOps.I(-1), TOps.Equals(TOps.LoadI(ref eqSlot, c), vEqSlot));
-            if (TOps.MaskBits(eqStale) != 0)
-            {
-                RefreshEquipmentLanes(s, (int)c, TOps.MaskBits(eqStale), in t);
-            }
-            TI stale = TOps.AndNot(TOps.I(-1), TOps.Equals(TOps.LoadI(ref epSlot, c), vSlot));
-            if (TOps.MaskBits(stale) != 0)
-            {
-                RefreshLanes(s, p, (int)c, TOps.MaskBits(stale), in t);
-            }
-
             TI k = TOps.LoadI(ref key, c);
             TI h0 = Mix<TOps, TF, TI>(TOps.Xor(k, vTimeKey));
             TF z = Normal<TOps, TF, TI>(h0);
@@ -165,28 +149,6 @@ internal static partial class SensorKernel
             omitted += StepScalar(s, p, start + i, in t, out values[i], out flags[i]);
         }
         return omitted;
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void RefreshLanes(SensorState s, KernelParams p, int c, uint laneBits, in TickContext t)
-    {
-        while (laneBits != 0)
-        {
-            int lane = BitOperations.TrailingZeroCount(laneBits);
-            laneBits &= laneBits - 1;
-            RefreshEpisode(s, p, c + lane, in t);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void RefreshEquipmentLanes(SensorState s, int c, uint laneBits, in TickContext t)
-    {
-        while (laneBits != 0)
-        {
-            int lane = BitOperations.TrailingZeroCount(laneBits);
-            laneBits &= laneBits - 1;
-            RefreshEquipment(s, c + lane, in t);
-        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

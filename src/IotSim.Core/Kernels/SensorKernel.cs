@@ -78,6 +78,7 @@ internal static partial class SensorKernel
             ThrowHelper.ArgumentOutOfRange(nameof(start));
         }
         TickContext t = TickContext.For(p, timestampMs);
+        Refresh(s, p, start, values.Length, in t);
         return width switch
         {
             SimdWidth.V512 => AdvanceVector<V512Ops, Vector512<float>, Vector512<int>>(s, p, start, in t, values, flags),
@@ -98,17 +99,34 @@ internal static partial class SensorKernel
         return omitted;
     }
 
+    /// <summary>
+    /// Brings the episode and equipment caches of every block that [start, start + count) touches to the slots of
+    /// <paramref name="t"/>: once per slot, a whole block at a time (its channels are a pure function of the slot, so
+    /// refreshing channels not computed now changes nothing). Blocks belong to one work item, so one thread at a time.
+    /// </summary>
+    internal static void Refresh(SensorState s, KernelParams p, int start, int count, in TickContext t)
+    {
+        if (count == 0) return;
+        for (int b = start / SensorState.BlockSize; b <= (start + count - 1) / SensorState.BlockSize; b++)
+        {
+            int lo = b * SensorState.BlockSize;
+            int hi = Math.Min(lo + SensorState.BlockSize, s.Count);
+            if (s.BlockSlot[b] != t.Slot)
+            {
+                for (int c = lo; c < hi; c++) RefreshEpisode(s, p, c, in t);
+                s.BlockSlot[b] = t.Slot;
+            }
+            if (s.BlockEqSlot[b] != t.EqSlot)
+            {
+                for (int c = lo; c < hi; c++) RefreshEquipment(s, c, in t);
+                s.BlockEqSlot[b] = t.EqSlot;
+            }
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static int StepScalar(SensorState s, KernelParams p, int c, in TickContext t, out float value, out byte flag)
     {
-        if (s.EqSlot[c] != t.EqSlot)
-        {
-            RefreshEquipment(s, c, in t);
-        }
-        if (s.EpSlot[c] != t.Slot)
-        {
-            RefreshEpisode(s, p, c, in t);
-        }
         value = Evaluate(s, c, in t, s.EpKind[c], s.EpStart[c], s.EpEnd[c], s.EpParam[c], s.EqState[c], s.EqStart[c], s.EqEnd[c], s.EqCode[c], out flag);
         return flag >> 7;
     }
@@ -187,7 +205,6 @@ internal static partial class SensorKernel
     [MethodImpl(MethodImplOptions.NoInlining)]
     internal static void RefreshEpisode(SensorState s, KernelParams p, int c, in TickContext t)
     {
-        s.EpSlot[c] = t.Slot;
         uint h = Hash32.Mix(s.Key[c] ^ t.SlotKey);
         if (!(Hash32.Unit(h) < s.SlotProb[c]))
         {
@@ -256,7 +273,6 @@ internal static partial class SensorKernel
     [MethodImpl(MethodImplOptions.NoInlining)]
     internal static void RefreshEquipment(SensorState s, int c, in TickContext t)
     {
-        s.EqSlot[c] = t.EqSlot;
         DrawEquipment(s, c, t.EqSlotKey, out s.EqState[c], out s.EqStart[c], out s.EqEnd[c], out s.EqCode[c]);
     }
 

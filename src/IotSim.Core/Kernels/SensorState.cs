@@ -1,7 +1,7 @@
 namespace IotSim.Core.Kernels;
 
 /// <summary>
-/// Struct-of-arrays state of a block of channels: 26 four-byte columns, 104 bytes per channel. Column i of every
+/// Struct-of-arrays state of a block of channels: 24 four-byte columns, 96 bytes per channel. Column i of every
 /// array belongs to channel i. Everything but the episode columns is fixed at build time; the episode columns cache
 /// the anomaly episode of the channel's current slot, a pure function of (seed, channel, slot), and the Eq* columns
 /// the stop episode of its equipment's current slot, a pure function of (seed, device, equipment, slot), so a reading
@@ -46,24 +46,23 @@ internal sealed class SensorState
         Phase = new uint[count];
         Flags = new uint[count];
         Key = new uint[count];
-        EpSlot = new uint[count];
         EpKind = new uint[count];
         EpStart = new uint[count];
         EpEnd = new uint[count];
         EqKey = new uint[count];
-        EqSlot = new uint[count];
         EqState = new uint[count];
         EqStart = new uint[count];
         EqEnd = new uint[count];
         EqCode = new float[count];
-        Array.Fill(EpSlot, NoSlot);
-        Array.Fill(EqSlot, NoSlot);
+        BlockSlot = new uint[(count + BlockSize - 1) / BlockSize];
+        BlockEqSlot = new uint[BlockSlot.Length];
+        Invalidate();
     }
 
     public int Count { get; }
 
     /// <summary>Bytes of state per channel.</summary>
-    public const int BytesPerChannel = 104;
+    public const int BytesPerChannel = 96;
 
     /// <summary>Steady value, device calibration (gain, offset) folded in.</summary>
     public float[] Nominal { get; }
@@ -110,8 +109,21 @@ internal sealed class SensorState
     /// <summary>Per-channel random key (seed, global channel id).</summary>
     public uint[] Key { get; }
 
-    /// <summary>The slot whose episode the Ep* columns hold, or <see cref="NoSlot"/>.</summary>
-    public uint[] EpSlot { get; }
+    /// <summary>Channels per cache block: the episode caches of a block are refreshed together, by the one thread that owns the block.</summary>
+    public const int BlockSize = 4096;
+
+    /// <summary>Per block of <see cref="BlockSize"/> channels: the anomaly slot its Ep* columns hold, or <see cref="NoSlot"/>.</summary>
+    public uint[] BlockSlot { get; }
+
+    /// <summary>Per block: the equipment slot its Eq* columns hold, or <see cref="NoSlot"/>.</summary>
+    public uint[] BlockEqSlot { get; }
+
+    /// <summary>Drops every cached episode (after a reload), so the next tick draws them again.</summary>
+    public void Invalidate()
+    {
+        Array.Fill(BlockSlot, NoSlot);
+        Array.Fill(BlockEqSlot, NoSlot);
+    }
 
     /// <summary>Kind of the slot's episode (0 = none).</summary>
     public uint[] EpKind { get; }
@@ -125,8 +137,6 @@ internal sealed class SensorState
     /// <summary>Key of the channel's equipment on its device (shared by the equipment's sensors), or 0 when it has none.</summary>
     public uint[] EqKey { get; }
 
-    /// <summary>The equipment slot whose stop episode the Eq* columns hold, or <see cref="NoSlot"/>.</summary>
-    public uint[] EqSlot { get; }
 
     /// <summary><see cref="EquipmentStates"/> of the slot's stop episode (0 = none: running all slot).</summary>
     public uint[] EqState { get; }

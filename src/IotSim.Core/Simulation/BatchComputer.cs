@@ -10,8 +10,8 @@ namespace IotSim.Core.Simulation;
 /// </summary>
 internal sealed class BatchComputer
 {
-    /// <summary>Channels per block: 4096 × 64 bytes of state = 256 KiB, which fits in L2.</summary>
-    public const int BlockSize = 4096;
+    /// <summary>Channels per block: 4096 × 96 bytes of state = 384 KiB, which fits in L2; the same blocks as the episode caches (one thread per block).</summary>
+    public const int BlockSize = SensorState.BlockSize;
 
     private readonly Fleet _fleet;
     private readonly SimdWidth _width;

@@ -484,8 +484,7 @@ public sealed class Fleet
         {
             var kp = new KernelParams(updated.Seed, group.Index, group.Interval, updated.Anomalies);
             InitState(group.State, [.. group.SensorIndices], group.Interval, kp);
-            Array.Fill(group.State.EpSlot, SensorState.NoSlot);
-            Array.Fill(group.State.EqSlot, SensorState.NoSlot);
+            group.State.Invalidate();
             group.Params = kp;
         }
     }

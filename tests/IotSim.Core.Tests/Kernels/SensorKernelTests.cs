@@ -154,11 +154,11 @@ public sealed class SensorKernelTests
 
     private static void AssertStatesEqual(SensorState a, SensorState b)
     {
-        Assert.Equal(a.EpSlot, b.EpSlot);
+        Assert.Equal(a.BlockSlot, b.BlockSlot);
+        Assert.Equal(a.BlockEqSlot, b.BlockEqSlot);
         Assert.Equal(a.EpKind, b.EpKind);
         Assert.Equal(a.EpStart, b.EpStart);
         Assert.Equal(a.EpEnd, b.EpEnd);
-        Assert.Equal(a.EqSlot, b.EqSlot);
         Assert.Equal(a.EqState, b.EqState);
         Assert.Equal(a.EqStart, b.EqStart);
         Assert.Equal(a.EqEnd, b.EqEnd);

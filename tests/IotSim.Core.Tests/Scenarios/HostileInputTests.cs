@@ -183,7 +183,7 @@ public sealed class HostileInputTests
         Assert.True(allocated < 1 << 20, $"planning allocated {allocated} bytes");
         Assert.True(plan.RequiredBytes() > 500_000_000L * SensorState.BytesPerChannel);
         ConfigException ex = Assert.Throws<ConfigException>(() => plan.CheckMemory(24L << 30));
-        Assert.Contains("48.", ex.Problem);
+        Assert.Contains("44.8 GiB", ex.Problem);
         Assert.Contains("--shard", ex.Problem);
         plan.CheckMemory(64L << 30);
     }
