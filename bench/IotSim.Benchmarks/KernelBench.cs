@@ -6,7 +6,7 @@ using IotSim.Core.Simulation;
 namespace IotSim.Benchmarks;
 
 /// <summary>
-/// One full kernel step (noise, drift knots, cycle, daylight, season, anomaly episodes, clamp, round) over 100k channels, per
+/// One full kernel step (noise, drift knots, cycle, daylight, season, anomaly episodes, equipment, clamp, round) over 100k channels of two fleets, per
 /// vector width against the scalar reference. Channels are processed in 4096-channel blocks over 10 ticks, as
 /// the engine does, so state stays in L2. Readings per op = 1,000,000.
 /// </summary>
@@ -24,13 +24,18 @@ public class KernelBench
     [ParamsSource(nameof(Widths))]
     public SimdWidth Width { get; set; }
 
+    /// <summary>The fleet's sensors: solar-heavy renewable_energy, or mining (status sensors and equipment drives).</summary>
+    [Params("renewable_energy", "mining")]
+    public string Industry { get; set; } = "renewable_energy";
+
     public static IEnumerable<SimdWidth> Widths() =>
         new[] { SimdWidth.Scalar, SimdWidth.V128, SimdWidth.V256, SimdWidth.V512 }.Where(SensorKernel.IsSupported);
 
     [GlobalSetup]
     public void Setup()
     {
-        var fleet = Fleet.Build(new Scenario { Industries = ["renewable_energy"], Devices = Channels / 32, Interval = TimeSpan.FromSeconds(1) });
+        int sensors = Industry == "mining" ? 18 : 32;
+        var fleet = Fleet.Build(new Scenario { Industries = [Industry], Devices = Channels / sensors, Interval = TimeSpan.FromSeconds(1) });
         _group = fleet.Groups[0];
         _values = new float[Channels * Ticks];
         _flags = new byte[Channels * Ticks];
