@@ -453,7 +453,12 @@ public sealed class Fleet
         if (updated.Devices != s.Devices) return "fleet.devices";
         if (!updated.Industries.SequenceEqual(s.Industries)) return "fleet.industries";
         if (updated.Interval != s.Interval) return "fleet.interval";
-        if (updated.Device != s.Device) return "fleet.device";
+        DeviceOptions a0 = updated.Device, b0 = s.Device;
+        if (a0 with { Identities = null } != b0 with { Identities = null }
+            || !(a0.Identities ?? []).SequenceEqual(b0.Identities ?? []))
+        {
+            return "fleet.device";
+        }
         if (updated.Mode != s.Mode) return "time.mode";
         if (updated.Start != s.Start && updated.Start is not null) return "time.start";
         if (updated.Duration != s.Duration || updated.End != s.End) return "time.duration / time.end";

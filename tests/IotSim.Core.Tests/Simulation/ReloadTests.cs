@@ -84,3 +84,19 @@ public sealed class ReloadTests
         Assert.True(flags.Count(f => f.Ts >= from) > 1000);
     }
 }
+
+/// <summary>Reloading a scenario that re-reads the same identity file is not a structural change.</summary>
+public sealed class ReloadIdentityTests
+{
+    [Fact]
+    public void ReloadBlocker_SameIdentitiesReadAgain_IsNoChange_OtherIdentitiesAre()
+    {
+        const string Json = """[{"id":"A_1","location":"Tokyo"},{"id":"B_2","location":"Paris"}]""";
+        Scenario scenario = new() { Industries = ["environmental"], Devices = 2, Device = new DeviceOptions { Identities = IdentityFile.Parse(Json, "ids.json") } };
+        Fleet fleet = Fleet.Build(scenario);
+        Scenario reread = scenario with { Device = new DeviceOptions { Identities = IdentityFile.Parse(Json, "ids.json") } };
+        Assert.Null(fleet.ReloadBlocker(reread, [.. fleet.Sensors]));
+        Scenario moved = scenario with { Device = new DeviceOptions { Identities = IdentityFile.Parse(Json.Replace("Paris", "Lima", StringComparison.Ordinal), "ids.json") } };
+        Assert.Equal("fleet.device", fleet.ReloadBlocker(moved, [.. fleet.Sensors]));
+    }
+}
