@@ -17,6 +17,10 @@ internal static class ReportPrinter
             string achieved = full.Length == 0 ? "-" : $"median {Median(full):N0}, min {full.Min():N0}, max {full.Max():N0} readings/s";
             w.WriteLine($"rate: target {target}; achieved per second: {achieved}; {(report.Lag > 0 ? $"BEHIND the target by {report.Lag:N0} readings (the sinks could not keep up)" : "on schedule")}");
         }
+        if (report.Dirty is { } dirty)
+        {
+            w.WriteLine($"dirty delivery: {dirty.Late:N0} readings late, {dirty.Duplicated:N0} duplicated, {dirty.Nulls:N0} null, {dirty.SkewedDevices:N0} devices with a skewed clock{(dirty.Undelivered > 0 ? $"; {dirty.Undelivered:N0} held for late delivery were not delivered (stopped first; not counted as generated)" : "")}");
+        }
         foreach (ReloadRecord reload in report.Reloads)
         {
             w.WriteLine($"reload: accepted {reload.RequestedAt:HH:mm:ss.fff}, applied {reload.AppliedAt:HH:mm:ss.fff} (wall clock, UTC); readings from {reload.EffectiveFrom:O} use it");

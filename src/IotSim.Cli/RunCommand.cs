@@ -12,6 +12,18 @@ internal static class RunCommand
     /// <summary>How long an aborted run waits for a write that does not stop (e.g. blocked on a full pipe) before it reports and exits.</summary>
     private static readonly TimeSpan s_abortGrace = TimeSpan.FromSeconds(3);
 
+    /// <summary>What <c>run</c> writes to standard error: errors only, warnings too, the summary (default), or also the plan.</summary>
+    internal static readonly OptionSpec LogLevel = new()
+    {
+        Key = "log_level",
+        Flag = "--log-level",
+        Noun = "log level",
+        Kind = OptionKind.Choice,
+        Choices = ["error", "warning", "info", "debug"],
+        Default = "info",
+        Description = "What goes to standard error: error (errors only, as -q), warning (also rejected reloads), info (also the summary and accepted reloads; the default) or debug (also the run's plan: fleet, batches, memory, sinks). Also IOTSIM_LOG_LEVEL.",
+    };
+
     private static readonly OptionSpec s_drainTimeout = new()
     {
         Key = "drain_timeout",
@@ -35,15 +47,20 @@ internal static class RunCommand
         var compression = ScenarioOptions.Make(OptionSpecs.Compression);
         var drain = ScenarioOptions.Make(s_drainTimeout);
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Do not print the summary." };
+        var logLevel = ScenarioOptions.Make(LogLevel);
         var watch = new Option<bool>("--watch") { Description = "Reload the scenario file when it changes: anomaly settings, sensor parameters, the rate profile and speed apply from the next batch; an invalid edit is reported and the running settings stay." };
 
         var command = new Command("run", "Generate sensor readings and send them to sinks.") { scenarioArg };
         foreach (Option o in overrides.All) command.Options.Add(o);
-        foreach (Option o in new Option[] { sinks, outputDir, outputFormat, format, rotation, compression, drain, quiet, watch }) command.Options.Add(o);
+        foreach (Option o in new Option[] { sinks, outputDir, outputFormat, format, rotation, compression, drain, quiet, logLevel, watch }) command.Options.Add(o);
 
         command.SetAction(async (parse, cancellationToken) =>
         {
             string? path = overrides.ScenarioPath(parse.GetValue(scenarioArg));
+            int level = parse.GetValue(quiet) ? 0 : overrides.Value(parse, logLevel) is ({ } levelText, var levelFrom)
+                ? Array.IndexOf(LogLevel.Choices.ToArray(), Check(levelFrom, LogLevel, levelText))
+                : 2;
+            bool summary = level >= 2;
             Scenario Load()
             {
                 Scenario loaded = path is null ? new Scenario() : ScenarioLoader.LoadFile(path, sinkTypes);
@@ -59,7 +76,11 @@ internal static class RunCommand
 
             CheckTargets(scenario, parse.GetValue(outputDir) is not null);
             var simulator = new Simulator(scenario);
-            simulator.Build();
+            Fleet fleet = simulator.Build();
+            if (level >= 3)
+            {
+                await error.WriteLineAsync(Plan(fleet, simulator.Setup)).ConfigureAwait(false);
+            }
             foreach (SinkOptions o in scenario.Sinks)
             {
                 simulator.AddSink(sinkTypes.Create(o, new SinkContext(scenario, consoleStream)), o);
@@ -70,17 +91,17 @@ internal static class RunCommand
             signals?.Arm();
             Task<RunReport> run = simulator.RunAsync(stop, abort);
             using var watching = new CancellationTokenSource();
-            Task watcher = parse.GetValue(watch) ? WatchAsync(path!, Load, simulator, error, watching.Token) : Task.CompletedTask;
+            Task watcher = parse.GetValue(watch) ? WatchAsync(path!, Load, simulator, level, error, watching.Token) : Task.CompletedTask;
             if (signals is not null && !await FinishesAfterAbortAsync(run, abort).ConfigureAwait(false))
             {
                 // A write that ignores cancellation (blocked on a pipe nobody reads): report what is known and leave.
-                if (!parse.GetValue(quiet)) ReportPrinter.PrintAbandoned(simulator, error);
+                if (summary) ReportPrinter.PrintAbandoned(simulator, error);
                 return signals.ExitCode ?? ExitCodes.SinkFailed;
             }
             RunReport report = await run.ConfigureAwait(false);
             await watching.CancelAsync().ConfigureAwait(false);
             await watcher.ConfigureAwait(false);
-            if (!parse.GetValue(quiet))
+            if (summary)
             {
                 ReportPrinter.Print(report, error);
             }
@@ -104,7 +125,7 @@ internal static class RunCommand
     /// <c>--watch</c>: polls the scenario file's size and write time (reliable on every file system, unlike change
     /// notifications), and on a change reloads it; each outcome is one line on standard error.
     /// </summary>
-    private static async Task WatchAsync(string path, Func<Scenario> load, Simulator simulator, TextWriter error, CancellationToken cancellationToken)
+    private static async Task WatchAsync(string path, Func<Scenario> load, Simulator simulator, int level, TextWriter error, CancellationToken cancellationToken)
     {
         (DateTime, long) Stamp()
         {
@@ -133,15 +154,34 @@ internal static class RunCommand
                 {
                     problem = e.Message;
                 }
-                await error.WriteLineAsync(problem is null
-                    ? $"reload: {path} accepted; it applies from the next batch"
-                    : $"reload rejected: {problem}; the running settings stay").ConfigureAwait(false);
+                if (level >= (problem is null ? 2 : 1))
+                {
+                    await error.WriteLineAsync(problem is null
+                        ? $"reload: {path} accepted; it applies from the next batch"
+                        : $"reload rejected: {problem}; the running settings stay").ConfigureAwait(false);
+                }
             }
         }
         catch (OperationCanceledException)
         {
             // The run ended.
         }
+    }
+
+    private static string Check(string source, OptionSpec spec, string text) =>
+        spec.ParseChoice(text, out string value) is { } problem ? throw new ConfigException(null, 0, source, problem) : value;
+
+    /// <summary>The debug line about a built run: fleet, interval groups, batches, memory and sinks.</summary>
+    private static string Plan(Fleet fleet, TimeSpan setup)
+    {
+        FleetPlan plan = fleet.Plan;
+        Scenario s = fleet.Scenario;
+        string groups = string.Join(", ", fleet.Groups.Select(g => $"{DurationParser.Format(g.Interval)} × {g.SensorsPerDevice} sensors"));
+        string sinks = string.Join(", ", s.Sinks.Select(o => $"{o.Name ?? o.Type} ({o.Type}, queue {o.QueueBatches(plan.BatchCapacity)}, parallelism {o.Parallelism})"));
+        return $"plan: devices {fleet.FirstDevice:N0}..{fleet.EndDevice - 1:N0} of {fleet.DeviceCount:N0} (shard {s.Shard}), {fleet.ChannelCount:N0} channels in {fleet.Groups.Count} interval groups ({groups}); "
+            + $"{fleet.Start:O} to {(fleet.End is { } end ? end.ToString("O", System.Globalization.CultureInfo.InvariantCulture) : "until stopped")}, {s.Mode.ToString().ToLowerInvariant()} mode, {plan.PlannedReadings:N0} readings planned; "
+            + $"batches of {plan.BatchCapacity:N0} readings{(plan.BatchExtraRoom > 0 ? $" (+{plan.BatchExtraRoom:N0} for dirty delivery's copies)" : "")}, {plan.PoolBatches} pooled; "
+            + $"memory about {plan.RequiredBytes() / (1024.0 * 1024):N0} MiB; built in {setup.TotalMilliseconds:N0} ms; sinks: {sinks}";
     }
 
     /// <summary>True when <paramref name="run"/> ends by itself, or within a short grace after an abort.</summary>

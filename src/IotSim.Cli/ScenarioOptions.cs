@@ -27,7 +27,7 @@ internal sealed class ScenarioOptions(Func<string, string?>? environment = null)
         argument ?? ConfigVariables.Select(v => _environment(v)).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
 
     /// <summary>The value of <paramref name="option"/> from the command line, else from its environment variable, with the name to blame.</summary>
-    private (string? Text, string Source) Value(ParseResult p, Option<string?> option)
+    public (string? Text, string Source) Value(ParseResult p, Option<string?> option)
     {
         if (p.GetValue(option) is { } text) return (text, option.Name);
         if (option == Simd)

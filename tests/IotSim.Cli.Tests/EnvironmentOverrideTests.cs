@@ -64,4 +64,31 @@ public sealed class EnvironmentOverrideTests
         Assert.Contains("IOTSIM_DEVICES", r.Error, StringComparison.Ordinal);
         Assert.Equal("", r.Console);
     }
+
+    [Fact]
+    public async Task LogLevel_FromFlagOrEnvironment_ChoosesWhatGoesToStandardError()
+    {
+        string[] run = ["run", "--devices", "2", "-d", "5s", "-s", "null"];
+        var none = new Dictionary<string, string>();
+        CliResult info = await CliHarness.RunWithEnvironmentAsync(none, run);
+        Assert.Contains("IotSim run:", info.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("plan:", info.Error, StringComparison.Ordinal);
+
+        CliResult debug = await CliHarness.RunWithEnvironmentAsync(new Dictionary<string, string> { ["IOTSIM_LOG_LEVEL"] = "debug" }, run);
+        Assert.Contains("plan: devices 0..1 of 2 (shard 0/1), 34 channels", debug.Error, StringComparison.Ordinal);
+        Assert.Contains("IotSim run:", debug.Error, StringComparison.Ordinal);
+
+        CliResult error = await CliHarness.RunWithEnvironmentAsync(new Dictionary<string, string> { ["IOTSIM_LOG_LEVEL"] = "error" }, run);
+        Assert.Equal(0, error.ExitCode);
+        Assert.Equal("", error.Error);
+
+        // The flag wins over the environment.
+        CliResult flag = await CliHarness.RunWithEnvironmentAsync(new Dictionary<string, string> { ["IOTSIM_LOG_LEVEL"] = "error" }, [.. run, "--log-level", "info"]);
+        Assert.Contains("IotSim run:", flag.Error, StringComparison.Ordinal);
+
+        CliResult bad = await CliHarness.RunWithEnvironmentAsync(new Dictionary<string, string> { ["IOTSIM_LOG_LEVEL"] = "verbose" }, run);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("IOTSIM_LOG_LEVEL", bad.Error, StringComparison.Ordinal);
+        Assert.Contains("allowed: error, warning, info, debug", bad.Error, StringComparison.Ordinal);
+    }
 }

@@ -33,8 +33,8 @@ internal sealed class NarrowEncoder : ReadingEncoder
             string label = Label(kind);
             _endings[kind] = PaddedBytes.From(format switch
             {
-                EncodingFormat.Csv => label + "\n",
-                EncodingFormat.JsonLines => (kind == 0 ? "null" : "\"" + label + "\"") + "}\n",
+                EncodingFormat.Csv => (kind == 0 ? "0," : "1,") + label + "\n",
+                EncodingFormat.JsonLines => (kind == 0 ? "0,\"anomaly\":null" : "1,\"anomaly\":\"" + label + "\"") + "}\n",
                 _ => (kind == 0 ? "" : " ANOMALY=" + label) + "\n",
             });
         }
@@ -51,7 +51,7 @@ internal sealed class NarrowEncoder : ReadingEncoder
                     "," + TextEscaping.Csv(def.Unit) + ","),
                 EncodingFormat.JsonLines => (
                     "\"industry\":\"" + TextEscaping.Json(def.Industry) + "\",\"sensor\":\"" + TextEscaping.Json(def.Name) + "\",\"value\":",
-                    ",\"unit\":\"" + TextEscaping.Json(def.Unit) + "\",\"anomaly\":"),
+                    ",\"unit\":\"" + TextEscaping.Json(def.Unit) + "\",\"status_code\":"),
                 _ => (
                     " [" + def.Industry + "/" + def.Name + "] ",
                     " " + def.Unit + " (" + SensorTypes.ToName(def.Type) + ")"),
@@ -74,7 +74,7 @@ internal sealed class NarrowEncoder : ReadingEncoder
             _slotBudget[g] = widest + ByteWriter.MaxValueBytes + _padWidth + endingMax;
         }
         Header = format == EncodingFormat.Csv
-            ? CsvHeader(["timestamp", "device_id", .. fields, "industry", "sensor", "value", "unit", "anomaly"])
+            ? CsvHeader(["timestamp", "device_id", .. fields, "industry", "sensor", "value", "unit", "status_code", "anomaly"])
             : [];
     }
 
@@ -83,7 +83,7 @@ internal sealed class NarrowEncoder : ReadingEncoder
 
     private static int AnomalyKindsCount => Scenarios.AnomalyKinds.Count;
 
-    /// <summary>Narrow CSV: <c>timestamp,device_id,industry,sensor,value,unit,anomaly</c>.</summary>
+    /// <summary>Narrow CSV: <c>timestamp,device_id,industry,sensor,value,unit,status_code,anomaly</c> (status_code: 0 normal, 1 anomaly, as in the reference schema).</summary>
     public static NarrowEncoder Csv(Fleet fleet) => new(fleet, EncodingFormat.Csv, "", ",", "", "");
 
     /// <summary>Narrow JSON Lines, one object per reading with the same fields as the CSV.</summary>

@@ -19,8 +19,10 @@ internal abstract class ReadingEncoder
     private readonly byte[] _idTail;
     private readonly byte[] _nullToken;
     private readonly bool _customIds;
+    private readonly bool _skew;
     private byte[] _row;
     private long _rowTimestamp = long.MinValue;
+    private long _segmentTimestamp;
 
     /// <param name="fleet">The fleet whose batches are encoded.</param>
     /// <param name="beforeTimestamp">Row text before the timestamp.</param>
@@ -38,6 +40,7 @@ internal abstract class ReadingEncoder
         _idTail = TextEscaping.Utf8(idTail);
         _nullToken = TextEscaping.Utf8(nullToken);
         _customIds = fleet.HasCustomIds;
+        _skew = fleet.HasClockSkew;
         _timestampOffset = before.Length;
         _digitsOffset = before.Length + IsoTimestamp.Length + after.Length + prefix.Length;
         _row = new byte[_digitsOffset + MaxDeviceDigits + _idTail.Length + 256];
@@ -123,6 +126,7 @@ internal abstract class ReadingEncoder
     /// <summary>Puts the timestamp text of <paramref name="timestampMs"/> into the row prefix (once per distinct time).</summary>
     protected void BeginSegment(long timestampMs)
     {
+        _segmentTimestamp = timestampMs;
         if (timestampMs != _rowTimestamp)
         {
             IsoTimestamp.Format(timestampMs, _row.AsSpan(_timestampOffset, IsoTimestamp.Length));
@@ -134,6 +138,10 @@ internal abstract class ReadingEncoder
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected int BeginDevice(int device)
     {
+        if (_skew)
+        {
+            SkewTimestamp(device);
+        }
         if (_customIds)
         {
             return CustomDevice(device);
@@ -141,6 +149,18 @@ internal abstract class ReadingEncoder
         int length = _digitsOffset + ByteWriter.FormatPadded((uint)device, 6, _row.AsSpan(_digitsOffset, MaxDeviceDigits));
         _idTail.CopyTo(_row, length);
         return length + _idTail.Length;
+    }
+
+    /// <summary>Dirty delivery's clock skew: the row prefix gets the timestamp as <paramref name="device"/>'s clock tells it.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void SkewTimestamp(int device)
+    {
+        long timestampMs = _segmentTimestamp + Fleet.ClockSkewMs(device);
+        if (timestampMs != _rowTimestamp)
+        {
+            IsoTimestamp.Format(timestampMs, _row.AsSpan(_timestampOffset, IsoTimestamp.Length));
+            _rowTimestamp = timestampMs;
+        }
     }
 
     /// <summary>The row prefix with the identity file's id of <paramref name="device"/> in place of prefix and number.</summary>

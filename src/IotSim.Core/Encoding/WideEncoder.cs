@@ -138,8 +138,13 @@ internal sealed class WideEncoder : ReadingEncoder
         byte[] nullToken = NullToken;
         var writer = new ByteWriter(output);
         Span<int> labelled = stackalloc int[Math.Min(columns.Length, 1024)];
+        int leadAt = bases[segment.Group];
         for (int dl = 0; dl < devices; dl++, device++)
         {
+            if (flags[leadAt + dl * leadPerDevice] == SensorKernel.HeldFlags)
+            {
+                continue; // the message is delivered late, as a copy in a later segment
+            }
             int rowLength = AppendToRow(BeginDevice(device), _fields.Write(device));
             ref byte dst = ref writer.Reserve(rowLength + PaddedBytes.Padding + _budget + _maxLabels);
             int pos = ByteWriter.Copy(ref dst, 0, new PaddedBytes(Row, rowLength));

@@ -27,6 +27,17 @@ internal static class Hash32
     /// <summary>Stream of the equipment slots.</summary>
     public const uint EquipmentStream = 0x9B05688C;
 
+    /// <summary>Stream of dirty delivery's clock skew per device.</summary>
+    public const uint SkewStream = 0x3F84D5B5;
+    /// <summary>Salt of a skewed device's offset draw.</summary>
+    public const uint SkewSalt = 0x1F83D9AB;
+    /// <summary>Stream of dirty delivery's per-message draws (late, duplicate).</summary>
+    public const uint MessageStream = 0x5BE0CD19;
+    /// <summary>Salt of a late message's delay draw.</summary>
+    public const uint DelaySalt = 0x6A09E667;
+    /// <summary>Salt of dirty delivery's per-reading null draw.</summary>
+    public const uint NullSalt = 0xBB67AE85;
+
     /// <summary>MurmurHash3 fmix32.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint Mix(uint h)

@@ -18,6 +18,9 @@ internal static partial class SensorKernel
     /// <summary>Flag bit: the reading is omitted (missing-data anomaly).</summary>
     public const byte OmittedFlag = 0x80;
 
+    /// <summary>Flag bits of a reading held back by dirty delivery (omitted here, delivered late as a copy).</summary>
+    public const byte HeldFlags = 0xC0;
+
     /// <summary>Mask of the anomaly kind in a flag byte.</summary>
     public const byte KindMask = 0x07;
 

@@ -15,6 +15,22 @@ public sealed record DeviceOptions
     /// <summary>A fixed firmware version, or null for a mix.</summary>
     public string? Firmware { get; init; }
 
+    /// <summary>Relative shares of manufacturers across the fleet (instead of an even mix), or null.</summary>
+    public IReadOnlyDictionary<string, double>? ManufacturerShares { get; init; }
+
+    /// <summary>Relative shares of models across the fleet (each model fixes its manufacturer), or null.</summary>
+    public IReadOnlyDictionary<string, double>? ModelShares { get; init; }
+
+    /// <summary>Relative shares of firmware versions across the fleet (instead of an even mix), or null.</summary>
+    public IReadOnlyDictionary<string, double>? FirmwareShares { get; init; }
+
+    /// <summary>Whether the shares of <paramref name="other"/> are the same as these (by value).</summary>
+    internal bool SameShares(DeviceOptions other) =>
+        Same(ManufacturerShares, other.ManufacturerShares) && Same(ModelShares, other.ModelShares) && Same(FirmwareShares, other.FirmwareShares);
+
+    private static bool Same(IReadOnlyDictionary<string, double>? a, IReadOnlyDictionary<string, double>? b) =>
+        a is null || b is null ? a is null && b is null : a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out double v) && v == kv.Value);
+
     /// <summary>Generated ids: <c>{IdPrefix}-{index:D6}</c>, or with <see cref="CityIds"/> <c>[A-Z]{3}_[0-9]{6}</c> from the device's city (e.g. <c>CHI_000042</c>).</summary>
     public bool CityIds { get; init; }
 

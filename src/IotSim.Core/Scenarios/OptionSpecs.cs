@@ -35,6 +35,7 @@ public static class OptionSpecs
     public static readonly OptionSpec IdStyle = new() { Noun = "id style", Key = "fleet.device.id_style", Kind = OptionKind.Choice, Choices = ["sequence", "city"], Default = "sequence", Description = "sequence: {id_prefix}-{index:D6}; city: the first three letters of the device's city and its index, [A-Z]{3}_[0-9]{6} (e.g. CHI_000042)." };
     public static readonly OptionSpec NumberOfCities = new() { Key = "fleet.device.number_of_cities", Kind = OptionKind.Integer, Min = 1, Max = 1000, Description = "Place devices in only the largest N built-in cities (default: all of them)." };
     public static readonly OptionSpec IdentityFile = new() { Key = "fleet.device.identity_file", Flag = "--identity-file", Kind = OptionKind.Text, IsPath = true, MaxLength = 4096, Description = "Identity JSON (flat or nested format; one object for every device, or an array with one per device)." };
+    public static readonly OptionSpec DeviceShare = new() { Key = "fleet.device.{manufacturer|model|firmware}.{name}", Kind = OptionKind.Number, Min = 0, Max = 1000, Description = "Relative share of a manufacturer, model or firmware version across the fleet (a mapping of name to share instead of one fixed name)." };
     public static readonly OptionSpec Firmware = new() { Noun = "firmware version", Key = "fleet.device.firmware", Kind = OptionKind.Choice, Choices = DeviceModels.FirmwareVersions, Description = "A fixed firmware version for every device." };
     public static readonly OptionSpec Mode = new() { Noun = "time mode", Key = "time.mode", Flag = "--mode", Kind = OptionKind.Choice, Choices = ["backfill", "realtime", "rate"], Description = "backfill (as fast as possible), realtime (paced to the wall clock) or rate (paced to a target readings/s)." };
     public static readonly OptionSpec Rate = new() { Key = "time.rate", Flag = "--rate", Kind = OptionKind.Number, Min = 0, MinExclusive = true, Max = 1e10, Description = "Rate mode: target readings per second (a number, or a mapping with a profile: constant, ramp, steps, burst)." };
@@ -55,6 +56,13 @@ public static class OptionSpecs
     public static readonly OptionSpec AnomalyEnabled = new() { Key = "anomalies.types.{kind}.enabled", Kind = OptionKind.Boolean, Description = "Inject this kind." };
     public static readonly OptionSpec AnomalyWeight = new() { Key = "anomalies.types.{kind}.weight", Kind = OptionKind.Number, Min = 0, Max = 1000, Description = "Relative frequency among enabled kinds." };
     public static readonly OptionSpec AnomalyDuration = new() { Key = "anomalies.types.{kind}.duration", Kind = OptionKind.Duration, MinDuration = TimeSpan.FromMilliseconds(1), MaxDuration = TimeSpan.FromDays(5), WholeMilliseconds = true, Description = "How long an episode of this kind lasts (in time, whatever the interval)." };
+    public static readonly OptionSpec DirtyLate = new() { Key = "dirty.late", Kind = OptionKind.Number, Min = 0, Max = 1, Description = "Share of device messages (a device's readings at one timestamp) delivered late, out of order." };
+    public static readonly OptionSpec DirtyMaxDelay = new() { Default = "30s", Key = "dirty.max_delay", Kind = OptionKind.Duration, MinDuration = TimeSpan.FromMilliseconds(1), MaxDuration = TimeSpan.FromDays(1), WholeMilliseconds = true, Description = "Longest delay of a late message (drawn uniformly from 1 ms up to it)." };
+    public static readonly OptionSpec DirtyDuplicates = new() { Key = "dirty.duplicates", Kind = OptionKind.Number, Min = 0, Max = 1, Description = "Share of device messages delivered twice." };
+    public static readonly OptionSpec DirtyNulls = new() { Key = "dirty.nulls", Kind = OptionKind.Number, Min = 0, Max = 1, Description = "Share of readings delivered with a null value." };
+    public static readonly OptionSpec DirtyClockSkew = new() { Key = "dirty.clock_skew", Kind = OptionKind.Number, Min = 0, Max = 1, Description = "Share of devices whose clock is off by a fixed offset." };
+    public static readonly OptionSpec DirtyMaxSkew = new() { Default = "2s", Key = "dirty.max_skew", Kind = OptionKind.Duration, MinDuration = TimeSpan.FromMilliseconds(1), MaxDuration = TimeSpan.FromDays(1), WholeMilliseconds = true, Description = "Largest clock offset of a skewed device (drawn uniformly from plus or minus it)." };
+    public static readonly OptionSpec DirtyLabels = new() { Key = "dirty.labels", Kind = OptionKind.Text, IsPath = true, MaxLength = 4096, Description = "CSV side channel listing every dirty reading: kind,timestamp,device_id,sensor,detail." };
     public static readonly OptionSpec CustomIndustry = new() { Key = "custom_sensors.industry", Column = "industry", Kind = OptionKind.Name, Description = "Industry label of custom sensors." };
 
     public static readonly OptionSpec SensorName = new() { Key = Sensor + "name", Column = "name", Kind = OptionKind.Name, Description = "Sensor name." };
@@ -103,8 +111,9 @@ public static class OptionSpecs
     /// <summary>Every option, for documentation and the consistency tests.</summary>
     public static IReadOnlyList<OptionSpec> All =>
     [
-        Seed, Industries, Devices, Interval, IdPrefix, Manufacturer, Model, Firmware, IdStyle, NumberOfCities, IdentityFile, DeviceFieldsSpec, Mode, Rate, Speed, Start, Duration, End, Threads,
+        Seed, Industries, Devices, Interval, IdPrefix, Manufacturer, Model, Firmware, IdStyle, NumberOfCities, IdentityFile, DeviceShare, DeviceFieldsSpec, Mode, Rate, Speed, Start, Duration, End, Threads,
         BatchSize, Simd, Shard, Shape, AnomaliesEnabled, ProbabilityScale, AnomalyEnabled, AnomalyWeight, AnomalyDuration,
+        DirtyLate, DirtyMaxDelay, DirtyDuplicates, DirtyNulls, DirtyClockSkew, DirtyMaxSkew, DirtyLabels,
         CustomIndustry, SensorName, SensorType, Unit, MinValue, MaxValue, NominalValue, NoiseStd, DriftRate,
         AnomalyProbability, AnomalyMagnitude, Cyclic, CyclePeriod, CycleAmplitude, Precision, SensorInterval, SinkType,
         SinkName, ConsoleFormat, FileFormat, SinkPath, Rotation, MaxBytes, Compression, QueueCapacity, SinkBatchSize,

@@ -66,6 +66,9 @@ public sealed record Scenario
     /// <summary>Anomaly injection.</summary>
     public AnomalyOptions Anomalies { get; init; } = new();
 
+    /// <summary>Dirty delivery (late, duplicated and null readings, clock skew); off by default.</summary>
+    public DirtyOptions Dirty { get; init; } = new();
+
     /// <summary>Where readings go; at least one.</summary>
     public IReadOnlyList<SinkOptions> Sinks { get; init; } = [new SinkOptions { Type = "console" }];
 

@@ -25,6 +25,7 @@ public static partial class ScenarioLoader
                     "engine" => Engine(e, scenario),
                     "output" => Output(e, scenario),
                     "anomalies" => scenario with { Anomalies = Anomalies(e) },
+                    "dirty" => scenario with { Dirty = Dirty(e) },
                     "sinks" => scenario with { Sinks = Sinks(e) },
                     _ => throw new InvalidOperationException("unhandled key " + e.Key),
                 };
@@ -75,7 +76,7 @@ public static partial class ScenarioLoader
         private DeviceOptions Device(Entry section)
         {
             var device = new DeviceOptions();
-            Entry? model = null;
+            Entry? model = null, modelShares = null;
             foreach (Entry e in Entries(section.Value, section.Path, DeviceKeys))
             {
                 switch (e.Key)
@@ -83,12 +84,22 @@ public static partial class ScenarioLoader
                     case "id_prefix":
                         device = device with { IdPrefix = Name(e.Value, e.Path, OptionSpecs.IdPrefix) };
                         break;
+                    case "manufacturer" when e.Value is YamlMappingNode:
+                        device = device with { ManufacturerShares = Shares(e, OptionSpecs.Manufacturer) };
+                        break;
                     case "manufacturer":
                         device = device with { Manufacturer = Choice(e.Value, e.Path, OptionSpecs.Manufacturer) };
+                        break;
+                    case "model" when e.Value is YamlMappingNode:
+                        modelShares = e;
+                        device = device with { ModelShares = Shares(e, OptionSpecs.Model) };
                         break;
                     case "model":
                         model = e;
                         device = device with { Model = Text(e.Value, e.Path).Trim() };
+                        break;
+                    case "firmware" when e.Value is YamlMappingNode:
+                        device = device with { FirmwareShares = Shares(e, OptionSpecs.Firmware) };
                         break;
                     case "firmware":
                         device = device with { Firmware = Choice(e.Value, e.Path, OptionSpecs.Firmware) };
@@ -108,6 +119,10 @@ public static partial class ScenarioLoader
                 }
             }
             // Checked after the loop because manufacturer may follow model in the file.
+            if (modelShares is { } ms && (device.Manufacturer is not null || device.ManufacturerShares is not null))
+            {
+                throw Fail(ms.Value, ms.Path, "model shares choose the manufacturer too (each model has one): set the manufacturer or the model shares, not both");
+            }
             if (model is { } m)
             {
                 if (device.Manufacturer is not { } maker)
@@ -267,6 +282,21 @@ public static partial class ScenarioLoader
             return scenario;
         }
 
+        /// <summary>A mapping of choices to relative shares (0 to 1000, at least one above 0).</summary>
+        private Dictionary<string, double> Shares(Entry section, OptionSpec choice)
+        {
+            var shares = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (Entry e in Entries(section.Value, section.Path, choice.Choices, choice.Noun))
+            {
+                shares[e.Key] = Number(e.Value, e.Path, OptionSpecs.DeviceShare);
+            }
+            if (!shares.Values.Any(v => v > 0))
+            {
+                throw Fail(section.Value, section.Path, $"shares need at least one {choice.Noun} with a share above 0; allowed: {List(choice.Choices)}");
+            }
+            return shares;
+        }
+
         private string[] DeviceFieldList(Entry e)
         {
             var fields = new List<string>();
@@ -279,6 +309,30 @@ public static partial class ScenarioLoader
                 fields.Add(name);
             }
             return DeviceFields.Normalize(fields);
+        }
+
+        private DirtyOptions Dirty(Entry section)
+        {
+            var options = new DirtyOptions();
+            foreach (Entry e in Entries(section.Value, section.Path, DirtyKeys))
+            {
+                options = e.Key switch
+                {
+                    "late" => options with { Late = Number(e.Value, e.Path, OptionSpecs.DirtyLate) },
+                    "max_delay" => options with { MaxDelay = Duration(e.Value, e.Path, OptionSpecs.DirtyMaxDelay) },
+                    "duplicates" => options with { Duplicates = Number(e.Value, e.Path, OptionSpecs.DirtyDuplicates) },
+                    "nulls" => options with { Nulls = Number(e.Value, e.Path, OptionSpecs.DirtyNulls) },
+                    "clock_skew" => options with { ClockSkew = Number(e.Value, e.Path, OptionSpecs.DirtyClockSkew) },
+                    "max_skew" => options with { MaxSkew = Duration(e.Value, e.Path, OptionSpecs.DirtyMaxSkew) },
+                    "labels" => options with { Labels = ResolvePath(Text(e.Value, e.Path).Trim()) },
+                    _ => throw new InvalidOperationException("unhandled key " + e.Key),
+                };
+            }
+            if (options.Late + options.Duplicates > 1)
+            {
+                throw Fail(section.Value, "dirty", $"late ({options.Late}) and duplicates ({options.Duplicates}) are shares of the same messages: together at most 1");
+            }
+            return options;
         }
 
         private AnomalyOptions Anomalies(Entry section)

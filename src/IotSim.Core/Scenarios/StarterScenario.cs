@@ -92,6 +92,15 @@ public static class StarterScenario
             stuck:        { enabled: true, weight: 0.05, duration: 2m }
             dropout:      { enabled: true, weight: 0.05, duration: 10s }
 
+        # dirty:                           # dirty delivery, off by default (shares from 0 to 1)
+        #   late: 0.01                     # device messages delivered late, out of order
+        #   max_delay: 30s
+        #   duplicates: 0.005              # device messages delivered twice
+        #   nulls: 0.001                   # readings with a null value
+        #   clock_skew: 0.05               # devices whose clock is off by a fixed offset
+        #   max_skew: 2s
+        #   labels: ./dirty-labels.csv     # which reading got what: kind,timestamp,device_id,sensor,detail
+
         sinks:
           - type: console
             format: text                 # text or json

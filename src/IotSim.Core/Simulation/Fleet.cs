@@ -110,6 +110,25 @@ public sealed class Fleet
         return code.ToString().PadRight(3, 'X') + "_" + device.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// Dirty delivery's clock skew: the fixed offset (ms, never 0 for a skewed device) added to every timestamp
+    /// <paramref name="device"/> reports, or 0 for a device with a true clock. A pure function of (seed, device).
+    /// </summary>
+    public long ClockSkewMs(int device)
+    {
+        DirtyOptions dirty = Scenario.Dirty;
+        if (dirty.ClockSkew <= 0) return 0;
+        uint h = Hash32.StreamKey(Scenario.Seed, Hash32.SkewStream, device);
+        if (Hash32.Unit(h) >= dirty.ClockSkew) return 0;
+        uint size = Hash32.Mix(h ^ Hash32.SkewSalt);
+        long max = (long)dirty.MaxSkew.TotalMilliseconds;
+        long offset = 1 + (long)(Hash32.Unit(size) * max);
+        return (size & 1) == 0 ? offset : -offset;
+    }
+
+    /// <summary>Whether some devices' clocks are skewed (<see cref="ClockSkewMs"/>).</summary>
+    internal bool HasClockSkew => Scenario.Dirty.ClockSkew > 0;
+
     /// <summary>Whether devices have ids other than prefix and number (identity file ids, or city ids); encoders then write <see cref="CustomIdUtf8"/>.</summary>
     internal bool HasCustomIds => Scenario.Device.CityIds || Scenario.Device.Identities?.Any(e => e.Id is not null) == true;
 
@@ -130,10 +149,42 @@ public sealed class Fleet
         IdentityFile.Entry? entry = EntryOf(device);
         uint h = Hash32.Mix((uint)device * 0x9E3779B1u ^ (uint)Scenario.Seed ^ 0x5BD1E995u);
         string? fixedModel = entry?.Model ?? o.Model;
-        string manufacturer = entry?.Manufacturer ?? o.Manufacturer ?? (fixedModel is null ? DeviceModels.ManufacturerNames[h % 4] : ManufacturerOf(fixedModel));
+        if (fixedModel is null && entry?.Manufacturer is null && o.Manufacturer is null && o.ModelShares is { } modelShares)
+        {
+            fixedModel = Pick(ref _modelShares, modelShares, Hash32.Mix(h ^ 0x61C88647u));
+        }
+        string manufacturer = entry?.Manufacturer ?? o.Manufacturer ?? (fixedModel is not null ? ManufacturerOf(fixedModel)
+            : o.ManufacturerShares is { } makers ? Pick(ref _manufacturerShares, makers, Hash32.Mix(h ^ 0x2545F491u))
+            : DeviceModels.ManufacturerNames[h % 4]);
         string model = fixedModel ?? DeviceModels.Models[manufacturer][(h >> 8) % 4];
-        string firmware = entry?.Firmware ?? o.Firmware ?? DeviceModels.FirmwareVersions[(h >> 16) % (uint)DeviceModels.FirmwareVersions.Length];
+        string firmware = entry?.Firmware ?? o.Firmware ?? (o.FirmwareShares is { } versions
+            ? Pick(ref _firmwareShares, versions, Hash32.Mix(h ^ 0x9E3779B9u))
+            : DeviceModels.FirmwareVersions[(h >> 16) % (uint)DeviceModels.FirmwareVersions.Length]);
         return (manufacturer, model, firmware);
+    }
+
+    private ShareTable? _manufacturerShares, _modelShares, _firmwareShares;
+
+    private sealed record ShareTable(string[] Names, double[] Cumulative);
+
+    /// <summary>The name whose share covers the uniform draw <paramref name="h"/> (names in ordinal order; the table is built once).</summary>
+    private static string Pick(ref ShareTable? table, IReadOnlyDictionary<string, double> shares, uint h)
+    {
+        if (table is null)
+        {
+            string[] names = [.. shares.Keys.Order(StringComparer.Ordinal)];
+            double[] cumulative = new double[names.Length];
+            double sum = 0;
+            for (int i = 0; i < names.Length; i++) cumulative[i] = sum += shares[names[i]];
+            table = new ShareTable(names, cumulative);
+        }
+        var (n, c) = table;
+        double u = Hash32.Unit(h) * c[^1];
+        for (int i = 0; i < n.Length - 1; i++)
+        {
+            if (u < c[i]) return n[i];
+        }
+        return n[^1];
     }
 
     /// <summary>The identity file's entry for a device: its own entry of an array, or the one object shared by all; null without a file.</summary>
@@ -454,8 +505,9 @@ public sealed class Fleet
         if (!updated.Industries.SequenceEqual(s.Industries)) return "fleet.industries";
         if (updated.Interval != s.Interval) return "fleet.interval";
         DeviceOptions a0 = updated.Device, b0 = s.Device;
-        if (a0 with { Identities = null } != b0 with { Identities = null }
-            || !(a0.Identities ?? []).SequenceEqual(b0.Identities ?? []))
+        if (a0 with { Identities = null, ManufacturerShares = null, ModelShares = null, FirmwareShares = null }
+                != b0 with { Identities = null, ManufacturerShares = null, ModelShares = null, FirmwareShares = null }
+            || !(a0.Identities ?? []).SequenceEqual(b0.Identities ?? []) || !a0.SameShares(b0))
         {
             return "fleet.device";
         }
@@ -465,6 +517,7 @@ public sealed class Fleet
         if (updated.Shard != s.Shard) return "engine.shard";
         if (updated.Shape != s.Shape || !(updated.DeviceFields ?? []).SequenceEqual(s.DeviceFields ?? [])) return "output";
         if (!updated.Sinks.SequenceEqual(s.Sinks)) return "sinks";
+        if (updated.Dirty != s.Dirty) return "dirty";
         if (updatedSensors.Count != Sensors.Count) return "custom_sensors (the number of sensors)";
         for (int i = 0; i < Sensors.Count; i++)
         {

@@ -92,12 +92,27 @@ public sealed class FleetPlan
         }
     }
 
+    /// <summary>
+    /// Slots per batch beyond <see cref="BatchCapacity"/> for dirty delivery's late and duplicated copies: half as much
+    /// again as their expected share of a batch, and room for at least eight device messages; 0 when off.
+    /// </summary>
+    public int BatchExtraRoom
+    {
+        get
+        {
+            double share = Scenario.Dirty.Late + Scenario.Dirty.Duplicates;
+            if (share <= 0) return 0;
+            int message = Groups.Sum(g => g.SensorIndices.Length);
+            return (int)Math.Min(BatchCapacity, Math.Ceiling(BatchCapacity * share * 1.5)) + 8 * message;
+        }
+    }
+
     /// <summary>Pooled batches the scenario's sinks need: each sink's queue and writers, plus one being generated.</summary>
     public int PoolBatches => Math.Max(2, Scenario.Sinks.Count == 0 ? 0 : Scenario.Sinks.Max(s => s.QueueBatches(BatchCapacity) + Math.Max(1, s.Parallelism) + 1));
 
     /// <summary>Bytes of memory the run needs: channel state, the pooled batches (<see cref="PoolBatches"/> unless given) and a fixed base.</summary>
     public long RequiredBytes(int? batches = null) =>
-        ChannelCount * SensorState.BytesPerChannel + (long)(batches ?? PoolBatches) * BatchCapacity * BytesPerBatchSlot + BaseBytes;
+        ChannelCount * SensorState.BytesPerChannel + (long)(batches ?? PoolBatches) * (BatchCapacity + BatchExtraRoom) * BytesPerBatchSlot + BaseBytes;
 
     /// <summary>Bytes this process may use: the GC's limit, which follows container limits and <c>DOTNET_GCHeapHardLimit</c>.</summary>
     public static long AvailableBytes => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;

@@ -11,11 +11,12 @@ public sealed class ReadingBatch
     private BatchSegment[] _segments = new BatchSegment[16];
     private int _refCount;
 
-    internal ReadingBatch(Fleet fleet, int capacity, ReadingBatchPool? pool)
+    internal ReadingBatch(Fleet fleet, int capacity, ReadingBatchPool? pool, int extraRoom = 0)
     {
         Fleet = fleet;
-        Values = new float[capacity];
-        Flags = new byte[capacity];
+        Capacity = capacity;
+        Values = new float[capacity + extraRoom];
+        Flags = new byte[capacity + extraRoom];
         _pool = pool;
     }
 
@@ -25,11 +26,14 @@ public sealed class ReadingBatch
     /// <summary>Reading values; slot i belongs to the segment covering i.</summary>
     public float[] Values { get; }
 
-    /// <summary>Per reading: anomaly kind in bits 0..2, <c>0x80</c> when omitted.</summary>
+    /// <summary>
+    /// Per reading: anomaly kind in bits 0..2, <c>0x80</c> when omitted (a missing-data anomaly, or with <c>0x40</c> a
+    /// reading held back by dirty delivery to be delivered late, in a later segment).
+    /// </summary>
     public byte[] Flags { get; }
 
-    /// <summary>Slots capacity.</summary>
-    public int Capacity => Values.Length;
+    /// <summary>Slots the planner fills; dirty delivery may append copies beyond it, up to the arrays' length.</summary>
+    public int Capacity { get; }
 
     /// <summary>Slots used (omitted readings included).</summary>
     public int Count { get; private set; }
@@ -37,8 +41,11 @@ public sealed class ReadingBatch
     /// <summary>Slots that are omitted readings (missing-data anomaly).</summary>
     public int Omitted { get; internal set; }
 
-    /// <summary>Readings present: <see cref="Count"/> − <see cref="Omitted"/>.</summary>
-    public int Readings => Count - Omitted;
+    /// <summary>Slots held back by dirty delivery: they are delivered late, as copies in a later segment.</summary>
+    public int Held { get; internal set; }
+
+    /// <summary>Readings present: <see cref="Count"/> − <see cref="Omitted"/> − <see cref="Held"/>.</summary>
+    public int Readings => Count - Omitted - Held;
 
     /// <summary>Sequence number of the batch in the run, from 0.</summary>
     public long Sequence { get; internal set; }
@@ -53,6 +60,7 @@ public sealed class ReadingBatch
     {
         Count = 0;
         Omitted = 0;
+        Held = 0;
         SegmentCount = 0;
     }
 
@@ -64,6 +72,15 @@ public sealed class ReadingBatch
         }
         _segments[SegmentCount++] = new BatchSegment(group, tick, timestampMs, channelStart, channelCount, Count);
         Count += channelCount;
+    }
+
+    /// <summary>Appends a segment whose values are copied in by the caller at the returned offset; −1 when the arrays lack room.</summary>
+    internal int TryAddCopy(int group, long tick, long timestampMs, int channelStart, int channelCount)
+    {
+        if (Values.Length - Count < channelCount) return -1;
+        int offset = Count;
+        AddSegment(group, tick, timestampMs, channelStart, channelCount);
+        return offset;
     }
 
     internal void SetReferences(int count) => Volatile.Write(ref _refCount, count);

@@ -14,7 +14,7 @@ internal sealed class ReadingBatchPool
         _free = Channel.CreateUnbounded<ReadingBatch>(new UnboundedChannelOptions { SingleReader = true });
         for (int i = 0; i < batches; i++)
         {
-            _free.Writer.TryWrite(new ReadingBatch(fleet, capacity, this));
+            _free.Writer.TryWrite(new ReadingBatch(fleet, capacity, this, fleet.Plan.BatchExtraRoom));
         }
     }
 

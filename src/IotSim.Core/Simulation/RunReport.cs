@@ -34,6 +34,9 @@ public sealed record RunReport(
     /// <summary>Reloads applied during the run (<see cref="Simulator.TryReload"/>), in order.</summary>
     public IReadOnlyList<ReloadRecord> Reloads { get; init; } = [];
 
+    /// <summary>Dirty delivery's counts, or null when it is off.</summary>
+    public DirtyReport? Dirty { get; init; }
+
     /// <summary>Generated readings per wall-clock second.</summary>
     public double ReadingsPerSecond => Wall.TotalSeconds > 0 ? Generated / Wall.TotalSeconds : 0;
 
@@ -46,3 +49,11 @@ public sealed record RunReport(
 /// <param name="AppliedAt">When the generator switched to them (the next batch).</param>
 /// <param name="EffectiveFrom">The first simulated timestamp generated with them.</param>
 public sealed record ReloadRecord(DateTimeOffset RequestedAt, DateTimeOffset AppliedAt, DateTimeOffset EffectiveFrom);
+
+/// <summary>What dirty delivery did; late and duplicated copies are included in <see cref="RunReport.Generated"/>.</summary>
+/// <param name="Late">Readings delivered late (out of order).</param>
+/// <param name="Duplicated">Readings delivered a second time.</param>
+/// <param name="Nulls">Readings delivered with a null value.</param>
+/// <param name="SkewedDevices">Devices whose clock is off.</param>
+/// <param name="Undelivered">Readings held for late delivery when the run was stopped: never delivered, never counted as generated.</param>
+public sealed record DirtyReport(long Late, long Duplicated, long Nulls, long SkewedDevices, long Undelivered);

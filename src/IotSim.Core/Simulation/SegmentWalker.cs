@@ -19,6 +19,8 @@ public ref struct SegmentWalker
     private int _pos;
     private int _perDevice;
     private IntervalGroup? _group;
+    private long _segmentTimestampMs;
+    private long _skewMs;
 
     /// <summary>A walker before the first present reading of <paramref name="batch"/>.</summary>
     public SegmentWalker(ReadingBatch batch)
@@ -28,8 +30,8 @@ public ref struct SegmentWalker
         _index = 0;
     }
 
-    /// <summary>Timestamp of the current reading, Unix milliseconds.</summary>
-    public long TimestampMs { get; private set; }
+    /// <summary>Timestamp of the current reading as its device reports it (dirty delivery's clock skew included), Unix milliseconds.</summary>
+    public readonly long TimestampMs => _segmentTimestampMs + _skewMs;
 
     /// <summary>Device index of the current reading (in the whole fleet).</summary>
     public int Device { get; private set; }
@@ -58,12 +60,14 @@ public ref struct SegmentWalker
                 _index = 0;
                 _pos = next.ChannelStart % _perDevice;
                 Device = _batch.Fleet.FirstDevice + (next.ChannelStart / _perDevice);
-                TimestampMs = next.TimestampMs;
+                _segmentTimestampMs = next.TimestampMs;
+                _skewMs = _batch.Fleet.HasClockSkew ? _batch.Fleet.ClockSkewMs(Device) : 0;
             }
             else if (++_pos == _perDevice)
             {
                 _pos = 0;
                 Device++;
+                _skewMs = _batch.Fleet.HasClockSkew ? _batch.Fleet.ClockSkewMs(Device) : 0;
             }
             BatchSegment segment = _batch.Segments[_segment];
             int slot = segment.Offset + _index;

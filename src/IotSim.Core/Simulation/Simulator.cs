@@ -133,6 +133,7 @@ public sealed class Simulator
         // The sinks added through the API may queue more batches than the scenario's sinks the plan was checked with.
         fleet.Plan.CheckMemory(FleetPlan.AvailableBytes, poolSize);
         var pool = new ReadingBatchPool(fleet, poolSize, capacity);
+        using DirtyDelivery? dirty = Scenario.Dirty.Enabled ? new DirtyDelivery(fleet) : null;
         var clock = Stopwatch.StartNew();
         long generated = 0, omitted = 0, sequence = 0;
         RateProfile? rate = Scenario.Mode == TimeMode.Rate ? Scenario.RateOrDefault : null;
@@ -154,8 +155,11 @@ public sealed class Simulator
                 await runner.OpenAsync(fleet, stop.Token).ConfigureAwait(false);
                 opened.Add(runner);
             }
-            while (!planner.Finished && !stop.IsCancellationRequested && !runners.TrueForAll(r => r.Failed))
+            while (!stop.IsCancellationRequested && !runners.TrueForAll(r => r.Failed))
             {
+                // After the time range, batches only carry dirty delivery's late copies still pending.
+                bool closing = planner.Finished;
+                if (closing && dirty?.HasPending != true) break;
                 ReadingBatch batch;
                 try
                 {
@@ -166,17 +170,26 @@ public sealed class Simulator
                     stoppedEarly = true;
                     break;
                 }
-                planner.Fill(batch, realtime);
-                bool ready = rate is not null
+                if (closing)
+                {
+                    dirty!.Drain(batch, long.MaxValue);
+                }
+                else
+                {
+                    // Late copies go at the end of a batch, so with late delivery a batch holds one timestamp at most:
+                    // a copy then follows exactly the readings of its due time.
+                    planner.Fill(batch, realtime || Scenario.Dirty.Late > 0);
+                }
+                bool ready = closing || (rate is not null
                     ? await WaitForBudgetAsync(rate, clock, rateOrigin.Elapsed, paced + batch.Count - rateOrigin.Paced, stop.Token).ConfigureAwait(false)
-                    : !realtime || await WaitUntilAsync(WallTime(batch.Segments[0].TimestampMs, simStartMs, wallStartMs, speed), stop.Token).ConfigureAwait(false);
+                    : !realtime || await WaitUntilAsync(WallTime(batch.Segments[0].TimestampMs, simStartMs, wallStartMs, speed), stop.Token).ConfigureAwait(false));
                 if (!ready)
                 {
                     pool.Return(batch);
                     stoppedEarly = true;
                     break;
                 }
-                if (TakeReload() is { } reload)
+                if (!closing && TakeReload() is { } reload)
                 {
                     fleet.Reload(reload.Scenario, reload.Sensors);
                     _reloads.Add(new ReloadRecord(reload.RequestedAt, DateTimeOffset.UtcNow, DateTimeOffset.FromUnixTimeMilliseconds(batch.Segments[0].TimestampMs)));
@@ -193,7 +206,11 @@ public sealed class Simulator
                         wallStartMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                     }
                 }
-                computer.Compute(batch);
+                if (!closing)
+                {
+                    computer.Compute(batch);
+                    dirty?.Apply(batch);
+                }
                 paced += batch.Count;
                 batch.Sequence = sequence++;
                 batch.SetReferences(runners.Count);
@@ -237,18 +254,20 @@ public sealed class Simulator
             runners.ForEach(r => r.Dispose());
         }
         clock.Stop();
+        dirty?.Flush();
         return new RunReport(generated, omitted, fleet.ChannelCount, clock.Elapsed, computer.Width,
             Scenario.Threads <= 0 ? Environment.ProcessorCount : Scenario.Threads,
             [.. runners.Select(r => r.Report())])
         {
             Setup = Setup,
             WidthAccelerated = Kernels.SensorKernel.IsSupported(computer.Width),
-            Interrupted = stoppedEarly || (stop.IsCancellationRequested && !planner.Finished),
+            Interrupted = stoppedEarly || (stop.IsCancellationRequested && (!planner.Finished || dirty?.HasPending == true)),
             RateTarget = rate,
             AchievedPerSecond = perSecond,
             // Up to one batch behind is the pacing granularity, not lag.
             Lag = rate is null ? 0 : Math.Max(0, (long)rate.ReadingsBy(generationTime - rateOrigin.Elapsed) - (paced - rateOrigin.Paced) - capacity),
             Reloads = [.. _reloads],
+            Dirty = dirty is null ? null : new DirtyReport(dirty.Late, dirty.Duplicated, dirty.Nulls, dirty.SkewedDevices, dirty.Undelivered),
         };
     }
 

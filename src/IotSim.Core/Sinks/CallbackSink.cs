@@ -48,7 +48,7 @@ public sealed class CallbackSink : IReadingSink
             int perDevice = group.SensorsPerDevice;
             int device = fleet.FirstDevice + seg.ChannelStart / perDevice;
             int pos = seg.ChannelStart % perDevice;
-            var ts = DateTimeOffset.FromUnixTimeMilliseconds(seg.TimestampMs);
+            var ts = DateTimeOffset.FromUnixTimeMilliseconds(seg.TimestampMs + fleet.ClockSkewMs(device));
             string deviceId = fleet.DeviceId(device);
             for (int i = 0; i < seg.ChannelCount; i++)
             {
@@ -64,6 +64,7 @@ public sealed class CallbackSink : IReadingSink
                     pos = 0;
                     device++;
                     deviceId = i + 1 < seg.ChannelCount ? fleet.DeviceId(device) : deviceId;
+                    ts = DateTimeOffset.FromUnixTimeMilliseconds(seg.TimestampMs + fleet.ClockSkewMs(device));
                 }
             }
         }

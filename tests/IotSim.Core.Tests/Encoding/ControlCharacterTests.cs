@@ -115,12 +115,12 @@ public sealed class ControlCharacterTests
     {
         var (outputs, truth, fleet) = await RunAllSinksAsync(OutputShape.Narrow);
         List<string[]> records = EncoderTestKit.ParseCsv(outputs["file-csv"]);
-        Assert.Equal(["timestamp", "device_id", "industry", "sensor", "value", "unit", "anomaly"], records[0]);
+        Assert.Equal(["timestamp", "device_id", "industry", "sensor", "value", "unit", "status_code", "anomaly"], records[0]);
         Assert.Equal(truth.Count, records.Count - 1);
         for (int i = 0; i < truth.Count; i++)
         {
             Reading r = truth[i];
-            Assert.Equal([EncoderTestKit.Iso(r.Timestamp), r.DeviceId, r.Industry, r.Sensor, Value(r, fleet), r.Unit, EncoderTestKit.Label(r.Anomaly)], records[i + 1]);
+            Assert.Equal([EncoderTestKit.Iso(r.Timestamp), r.DeviceId, r.Industry, r.Sensor, Value(r, fleet), r.Unit, r.Anomaly == AnomalyKind.None ? "0" : "1", EncoderTestKit.Label(r.Anomaly)], records[i + 1]);
         }
     }
 

@@ -41,7 +41,7 @@ public sealed class DeviceFieldTests
     {
         EncodedRun run = await EncoderTestKit.RunAsync(WithAll(OutputShape.Narrow), NarrowEncoder.Csv);
         List<string[]> records = EncoderTestKit.ParseCsv(run.Text);
-        Assert.Equal(["timestamp", "device_id", .. DeviceFields.Names, "industry", "sensor", "value", "unit", "anomaly"], records[0]);
+        Assert.Equal(["timestamp", "device_id", .. DeviceFields.Names, "industry", "sensor", "value", "unit", "status_code", "anomaly"], records[0]);
         Assert.Equal(run.Readings.Count, records.Count - 1);
         var byId = Enumerable.Range(run.Fleet.FirstDevice, run.Fleet.EndDevice - run.Fleet.FirstDevice).Select(run.Fleet.Identity).ToDictionary(i => i.Id);
         foreach (string[] row in records.Skip(1))

@@ -12,7 +12,7 @@ public sealed class NarrowEncoderTests
     private static void AssertCsvMatches(EncodedRun run)
     {
         List<string[]> records = EncoderTestKit.ParseCsv(run.Text);
-        Assert.Equal(["timestamp", "device_id", "industry", "sensor", "value", "unit", "anomaly"], records[0]);
+        Assert.Equal(["timestamp", "device_id", "industry", "sensor", "value", "unit", "status_code", "anomaly"], records[0]);
         Assert.Equal(run.Report.Generated, records.Count - 1);
         for (int i = 0; i < run.Readings.Count; i++)
         {
@@ -20,7 +20,7 @@ public sealed class NarrowEncoderTests
             string[] f = records[i + 1];
             int precision = EncoderTestKit.PrecisionOf(run.Fleet, r.Industry, r.Sensor);
             Assert.Equal(
-                [EncoderTestKit.Iso(r.Timestamp), r.DeviceId, r.Industry, r.Sensor, EncoderTestKit.Fixed(r.Value, precision), r.Unit, EncoderTestKit.Label(r.Anomaly)],
+                [EncoderTestKit.Iso(r.Timestamp), r.DeviceId, r.Industry, r.Sensor, EncoderTestKit.Fixed(r.Value, precision), r.Unit, r.Anomaly == AnomalyKind.None ? "0" : "1", EncoderTestKit.Label(r.Anomaly)],
                 f);
             Assert.Equal(Math.Round((decimal)(double)r.Value, precision), decimal.Parse(f[4], CultureInfo.InvariantCulture));
         }
@@ -35,7 +35,7 @@ public sealed class NarrowEncoderTests
             Reading r = run.Readings[i];
             using var doc = JsonDocument.Parse(lines[i]);
             JsonElement o = doc.RootElement;
-            Assert.Equal(["timestamp", "device_id", "industry", "sensor", "value", "unit", "anomaly"], o.EnumerateObject().Select(p => p.Name));
+            Assert.Equal(["timestamp", "device_id", "industry", "sensor", "value", "unit", "status_code", "anomaly"], o.EnumerateObject().Select(p => p.Name));
             Assert.Equal(EncoderTestKit.Iso(r.Timestamp), o.GetProperty("timestamp").GetString());
             Assert.Equal(r.DeviceId, o.GetProperty("device_id").GetString());
             Assert.Equal(r.Industry, o.GetProperty("industry").GetString());
@@ -43,6 +43,7 @@ public sealed class NarrowEncoderTests
             int precision = EncoderTestKit.PrecisionOf(run.Fleet, r.Industry, r.Sensor);
             Assert.Equal(decimal.Parse(EncoderTestKit.Fixed(r.Value, precision), CultureInfo.InvariantCulture), o.GetProperty("value").GetDecimal());
             Assert.Equal(r.Unit, o.GetProperty("unit").GetString());
+            Assert.Equal(r.Anomaly == AnomalyKind.None ? 0 : 1, o.GetProperty("status_code").GetInt32());
             JsonElement anomaly = o.GetProperty("anomaly");
             if (r.Anomaly == AnomalyKind.None) Assert.Equal(JsonValueKind.Null, anomaly.ValueKind);
             else Assert.Equal(EncoderTestKit.Label(r.Anomaly), anomaly.GetString());
@@ -55,7 +56,7 @@ public sealed class NarrowEncoderTests
         EncodedRun run = await EncoderTestKit.RunAsync(EncoderTestKit.Mining(), NarrowEncoder.Csv);
         Assert.True(run.Fleet.Groups.Count > 1);
         AssertCsvMatches(run);
-        Assert.StartsWith("timestamp,device_id,industry,sensor,value,unit,anomaly\n2026-01-01T00:00:00.000Z,dev-000000,mining,crusher_1_motor_power,", run.Text);
+        Assert.StartsWith("timestamp,device_id,industry,sensor,value,unit,status_code,anomaly\n2026-01-01T00:00:00.000Z,dev-000000,mining,crusher_1_motor_power,", run.Text);
     }
 
     [Fact]
@@ -65,7 +66,7 @@ public sealed class NarrowEncoderTests
         AssertCsvMatches(run);
         Assert.True(run.Report.Omitted > 0);
         List<string[]> rows = EncoderTestKit.ParseCsv(run.Text);
-        var labels = rows.Skip(1).Select(f => f[6]).Where(l => l.Length > 0).ToHashSet();
+        var labels = rows.Skip(1).Select(f => f[7]).Where(l => l.Length > 0).ToHashSet();
         Assert.True(labels.Count >= 3, string.Join(",", labels));
         Assert.Subset(AnomalyKinds.Names.ToHashSet(), labels);
     }

@@ -72,7 +72,7 @@ public sealed class ScenarioLoaderErrorTests
         AssertError("- seed: 1\n", 1, null, "expected a mapping", "seed, fleet");
 
     [Theory]
-    [InlineData("sede: 1\n", 1, "sede", "did you mean 'seed'", "allowed: seed, fleet, custom_sensors, time, engine, output, anomalies, sinks")]
+    [InlineData("sede: 1\n", 1, "sede", "did you mean 'seed'", "allowed: seed, fleet, custom_sensors, time, engine, output, anomalies, dirty, sinks")]
     [InlineData("fleet:\n  devcies: 10\n", 2, "fleet.devcies", "did you mean 'devices'", "allowed: industries, devices, interval, device")]
     [InlineData("fleet:\n  device:\n    firmwre: \"1.4\"\n", 3, "fleet.device.firmwre", "did you mean 'firmware'")]
     [InlineData("time:\n  mode: backfill\n  duraton: 1h\n", 3, "time.duraton", "did you mean 'duration'")]

@@ -37,8 +37,13 @@ public sealed class ScenarioSchemaTests
     private static string[] Sorted(IEnumerable<string> keys) => [.. keys.Order(StringComparer.Ordinal)];
 
     /// <summary>The values of an enum; a JSON null reads as "&lt;null&gt;".</summary>
-    private static string[] Enum(JsonElement e) =>
-        [.. Resolve(e).GetProperty("enum").EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Null ? "<null>" : v.GetString()!)];
+    private static string[] Enum(JsonElement e)
+    {
+        e = Resolve(e);
+        // A choice that also takes a mapping of shares (fleet.device.manufacturer) lists its names in the first branch.
+        if (e.TryGetProperty("oneOf", out JsonElement branches)) e = branches[0];
+        return [.. e.GetProperty("enum").EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Null ? "<null>" : v.GetString()!)];
+    }
 
     private static JsonElement Sink(string type) => Def(type + "Sink");
 
@@ -132,6 +137,10 @@ public sealed class ScenarioSchemaTests
         if (key.StartsWith("anomalies.types.{kind}.", StringComparison.Ordinal))
         {
             return Def("anomalyType").GetProperty("properties").GetProperty(key["anomalies.types.{kind}.".Length..]);
+        }
+        if (spec == OptionSpecs.DeviceShare)
+        {
+            return Def("deviceShare");
         }
         if (key.StartsWith("sinks[].", StringComparison.Ordinal))
         {

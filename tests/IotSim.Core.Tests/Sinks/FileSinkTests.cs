@@ -91,7 +91,7 @@ public sealed class FileSinkTests
         Assert.Equal(names, dir.Files());
         Assert.Equal(names, sink.Files.Select(Path.GetFileName));
         string[] contents = [.. sink.Files.Select(Read)];
-        string header = "timestamp,device_id,industry,sensor,value,unit,anomaly\n";
+        string header = "timestamp,device_id,industry,sensor,value,unit,status_code,anomaly\n";
         for (int i = 0; i < contents.Length; i++)
         {
             Assert.StartsWith(header, contents[i]);
