@@ -220,8 +220,14 @@ internal sealed class DirtyDelivery : IDisposable
             foreach (byte f in flags) present += (f & SensorKernel.OmittedFlag) == 0 ? 1 : 0;
             return new Copy
             {
-                Group = seg.Group, Tick = seg.Tick, TimestampMs = seg.TimestampMs, ChannelStart = seg.ChannelStart + channel,
-                DelayMs = delayMs, Present = present, Values = values, Flags = flags,
+                Group = seg.Group,
+                Tick = seg.Tick,
+                TimestampMs = seg.TimestampMs,
+                ChannelStart = seg.ChannelStart + channel,
+                DelayMs = delayMs,
+                Present = present,
+                Values = values,
+                Flags = flags,
             };
         }
     }
