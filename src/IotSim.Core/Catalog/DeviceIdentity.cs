@@ -59,6 +59,36 @@ public sealed record DeviceIdentity
     /// <summary>"City, Region, Country" as the nested format's <c>address</c>.</summary>
     public string Address => string.Join(", ", new[] { Location, Region, Country }.Where(p => p.Length > 0));
 
+    /// <summary>
+    /// The text of one of <see cref="Scenarios.DeviceFields.Names"/> as output rows write it (dates yyyy-MM-dd,
+    /// coordinates with 5 decimals, height with 1, orientation with none).
+    /// </summary>
+    public string Field(string name)
+    {
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        return name switch
+        {
+            "manufacturer" => Manufacturer,
+            "model" => Model,
+            "firmware" => Firmware,
+            "serial_number" => SerialNumber,
+            "manufacture_date" => ManufactureDate.ToString("yyyy-MM-dd", c),
+            "location" => Location,
+            "region" => Region,
+            "country" => Country,
+            "latitude" => Latitude.ToString("F5", c),
+            "longitude" => Longitude.ToString("F5", c),
+            "timezone" => TimeZone,
+            "deployment_type" => DeploymentType,
+            "installation_date" => InstallationDate.ToString("yyyy-MM-dd", c),
+            "height_meters" => HeightMeters.ToString("F1", c),
+            "orientation_degrees" => OrientationDegrees.ToString("F0", c),
+            "instance_id" => InstanceId,
+            "sensor_type" => SensorType,
+            _ => throw new ArgumentOutOfRangeException(nameof(name), name, "not a device field; see DeviceFields.Names"),
+        };
+    }
+
     /// <summary>Deployment types a generated identity draws from.</summary>
     public static readonly string[] DeploymentTypes = ["fixed", "mobile_unit", "rooftop", "indoor", "portable"];
 

@@ -16,13 +16,13 @@ namespace IotSim.Core.Kernels;
 internal static partial class SensorKernel
 {
     /// <summary>Flag bit: the reading is omitted (missing-data anomaly).</summary>
-    public const byte OmittedFlag = 0x80;
+    public const byte OmittedFlag = Simulation.ReadingFlags.Omitted;
 
     /// <summary>Flag bits of a reading held back by dirty delivery (omitted here, delivered late as a copy).</summary>
-    public const byte HeldFlags = 0xC0;
+    public const byte HeldFlags = Simulation.ReadingFlags.Omitted | Simulation.ReadingFlags.Held;
 
     /// <summary>Mask of the anomaly kind in a flag byte.</summary>
-    public const byte KindMask = 0x07;
+    public const byte KindMask = Simulation.ReadingFlags.KindMask;
 
     /// <summary>Environment variable that forces the kernel width used for <see cref="SimdWidth.Auto"/>.</summary>
     public const string ForceWidthVariable = "IOTSIM_SIMD";

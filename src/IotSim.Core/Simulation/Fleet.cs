@@ -1,5 +1,6 @@
 using System.Text;
 using IotSim.Core.Catalog;
+using IotSim.Core.Encoders;
 using IotSim.Core.Kernels;
 using IotSim.Core.Scenarios;
 
@@ -110,6 +111,25 @@ public sealed class Fleet
         return code.ToString().PadRight(3, 'X') + "_" + device.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Longest device id in UTF-8 bytes that <see cref="FormatDeviceId"/> may write for this fleet.</summary>
+    public int MaxDeviceIdBytes => HasCustomIds ? 256 * 4 : DeviceIdPrefixUtf8.Length + 10;
+
+    /// <summary>
+    /// Writes <paramref name="device"/>'s id (<see cref="DeviceId"/>) as UTF-8 into <paramref name="destination"/>
+    /// without allocating (ids from an identity file or city ids are cached per device); returns the bytes written.
+    /// </summary>
+    public int FormatDeviceId(int device, Span<byte> destination)
+    {
+        if (HasCustomIds)
+        {
+            byte[] id = CustomIdUtf8(device);
+            id.CopyTo(destination);
+            return id.Length;
+        }
+        DeviceIdPrefixUtf8.CopyTo(destination);
+        return DeviceIdPrefixUtf8.Length + ByteWriter.FormatPadded((uint)device, 6, destination[DeviceIdPrefixUtf8.Length..]);
+    }
+
     /// <summary>
     /// Dirty delivery's clock skew: the fixed offset (ms, never 0 for a skewed device) added to every timestamp
     /// <paramref name="device"/> reports, or 0 for a device with a true clock. A pure function of (seed, device).
@@ -130,7 +150,10 @@ public sealed class Fleet
     internal bool HasClockSkew => Scenario.Dirty.ClockSkew > 0;
 
     /// <summary>Whether devices have ids other than prefix and number (identity file ids, or city ids); encoders then write <see cref="CustomIdUtf8"/>.</summary>
-    internal bool HasCustomIds => Scenario.Device.CityIds || Scenario.Device.Identities?.Any(e => e.Id is not null) == true;
+    internal bool HasCustomIds => _hasCustomIds ??= Scenario.Device.CityIds || Scenario.Device.Identities?.Any(e => e.Id is not null) == true;
+
+    // Device options cannot change on a reload, so this holds for the fleet's life.
+    private bool? _hasCustomIds;
 
     private byte[]?[]? _customIds;
 

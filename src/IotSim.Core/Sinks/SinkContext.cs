@@ -8,6 +8,9 @@ namespace IotSim.Core.Sinks;
 [System.Diagnostics.CodeAnalysis.Experimental("IOTSIM001")]
 public sealed record SinkContext(Scenario Scenario, Stream? Console = null)
 {
+    /// <summary>Reads environment variables for <c>${NAME}</c> in secrets (<see cref="SinkSettings.Secret"/>); the process environment by default.</summary>
+    public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
+
     /// <summary>
     /// An error about the sink's <paramref name="key"/>, located where it was set (file and line, or the flag) when the
     /// options came from a scenario file, and named <c>sinks[i].key</c>.

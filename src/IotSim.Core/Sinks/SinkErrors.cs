@@ -24,7 +24,7 @@ public static class SinkErrors
         {
             switch (e)
             {
-                case SinkFaultedException or UnauthorizedAccessException or DirectoryNotFoundException or PathTooLongException:
+                case SinkFaultedException or PermanentSinkException or UnauthorizedAccessException or DirectoryNotFoundException or PathTooLongException:
                     return true;
                 case IOException io when io.HResult is EIO or EBADF or EACCES or EFBIG or ENOSPC or EROFS or EPIPE or EDQUOT:
                     return true;

@@ -23,6 +23,58 @@ public static class SinkSettings
     public static long? Integer(SinkOptions options, SinkContext context, OptionSpec spec) =>
         Read<long?>(options, context, spec, static (s, t) => (s.ParseInteger(t, out long v), v));
 
+    /// <summary>The setting of <paramref name="spec"/> as true or false, or null when unset.</summary>
+    public static bool? Boolean(SinkOptions options, SinkContext context, OptionSpec spec) =>
+        Read<bool?>(options, context, spec, static (s, t) => (s.ParseBoolean(t, out bool v), v));
+
+    /// <summary>The setting of <paramref name="spec"/> as a number, or null when unset.</summary>
+    public static double? Number(SinkOptions options, SinkContext context, OptionSpec spec) =>
+        Read<double?>(options, context, spec, static (s, t) => (s.ParseNumber(t, out double v), v));
+
+    /// <summary>
+    /// The setting of <paramref name="spec"/> with every <c>${NAME}</c> replaced by the environment variable NAME
+    /// (<c>$$</c> is a literal <c>$</c>), so passwords and tokens stay out of scenario files; null when unset. An unset
+    /// variable is an error naming the key and the variable, never the value. Callers must not print the result.
+    /// </summary>
+    public static string? Secret(SinkOptions options, SinkContext context, OptionSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(spec);
+        string key = SinkRegistry.KeyOf(spec);
+        if (options.Setting(key) is not { } text) return null;
+        var result = new System.Text.StringBuilder(text.Length);
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (text[i] != '$' || i + 1 >= text.Length)
+            {
+                result.Append(text[i]);
+            }
+            else if (text[i + 1] == '$')
+            {
+                result.Append('$');
+                i++;
+            }
+            else if (text[i + 1] == '{')
+            {
+                int end = text.IndexOf('}', i + 2);
+                if (end < 0) throw context.Error(options, key, "'${' without a closing '}' (write $$ for a literal $)");
+                string name = text[(i + 2)..end];
+                if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+                {
+                    throw context.Error(options, key, $"'${{{Util.Excerpt.Of(name)}}}' is not an environment variable name (letters, digits and _)");
+                }
+                result.Append(context.Environment(name) ?? throw context.Error(options, key, $"the environment variable {name} is not set"));
+                i = end;
+            }
+            else
+            {
+                result.Append('$');
+            }
+        }
+        return result.ToString();
+    }
+
     /// <summary>The setting of <paramref name="spec"/> parsed by <paramref name="parse"/>, or default when unset.</summary>
     public static T? Read<T>(SinkOptions options, SinkContext context, OptionSpec spec, Func<OptionSpec, string, (string? Problem, T Value)> parse)
     {
