@@ -83,7 +83,7 @@ internal static class RunCommand
             }
             foreach (SinkOptions o in scenario.Sinks)
             {
-                simulator.AddSink(sinkTypes.Create(o, new SinkContext(scenario, consoleStream)), o);
+                simulator.AddSink(sinkTypes.Create(o, new SinkContext(scenario, consoleStream) { Environment = environment ?? Environment.GetEnvironmentVariable }), o);
             }
 
             CancellationToken stop = signals?.Stop ?? cancellationToken;

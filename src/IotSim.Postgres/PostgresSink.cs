@@ -178,7 +178,7 @@ public sealed class PostgresSink : IReadingSink
                 filled += encoder.Encode(batch, cursor, buffer.AsSpan(filled), left, out long n, out long r);
                 left -= n;
                 readings += r;
-                if (buffer.Length - filled < encoder.MaxDeviceBytes || left == 0 || CopyEncoder.AtEnd(batch, cursor))
+                if (buffer.Length - filled < encoder.MaxDeviceBytes || left <= 0 || CopyEncoder.AtEnd(batch, cursor))
                 {
                     await stream.WriteAsync(buffer.AsMemory(0, filled), cancellationToken).ConfigureAwait(false);
                     filled = 0;
