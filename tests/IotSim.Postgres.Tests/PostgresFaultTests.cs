@@ -53,7 +53,11 @@ public sealed class PostgresFaultTests(PostgresServer server)
         {
             RunReport report = await RunWithOutageAsync(db, new SinkOptions
             {
-                Type = "postgres", Retries = 40, RetryDelay = TimeSpan.FromMilliseconds(100), RetryMaxDelay = TimeSpan.FromMilliseconds(500), QueueCapacity = 2,
+                Type = "postgres",
+                Retries = 40,
+                RetryDelay = TimeSpan.FromMilliseconds(100),
+                RetryMaxDelay = TimeSpan.FromMilliseconds(500),
+                QueueCapacity = 2,
             }, TimeSpan.FromSeconds(2));
             SinkReport sink = report.Sinks[1];
             Assert.Null(sink.Error);
