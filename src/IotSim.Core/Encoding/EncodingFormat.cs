@@ -9,4 +9,6 @@ internal enum EncodingFormat
     JsonLines,
     /// <summary>Human-readable console lines (wide shape falls back to CSV).</summary>
     Text,
+    /// <summary>InfluxDB line protocol, one point per line.</summary>
+    Line,
 }

@@ -17,6 +17,7 @@ internal static class ReadingEncoders
         (EncodingFormat.Text, OutputShape.Narrow) => NarrowEncoder.Text(fleet),
         (EncodingFormat.JsonLines, OutputShape.Wide) => WideEncoder.JsonLines(fleet),
         (EncodingFormat.Csv or EncodingFormat.Text, OutputShape.Wide) => WideEncoder.Csv(fleet),
+        (EncodingFormat.Line, _) => new LineEncoder(fleet),
         _ => throw new ArgumentOutOfRangeException(nameof(format), $"{format} / {shape}"),
     };
 }

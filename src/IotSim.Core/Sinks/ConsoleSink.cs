@@ -45,6 +45,7 @@ public sealed class ConsoleSink : IReadingSink
         {
             "text" => EncodingFormat.Text,
             "json" => EncodingFormat.JsonLines,
+            "line" => EncodingFormat.Line,
             _ => throw new ConfigException(null, 0, "format", OptionSpecs.ConsoleFormat.ParseChoice(format, out _)!),
         };
         _shape = shape;

@@ -55,6 +55,7 @@ public sealed partial class FileSink : IReadingSink
         {
             "csv" => EncodingFormat.Csv,
             "jsonl" => EncodingFormat.JsonLines,
+            "line" => EncodingFormat.Line,
             _ => throw new ConfigException(null, 0, "format", OptionSpecs.FileFormat.ParseChoice(options.Format, out _)!),
         };
         _shape = shape;
@@ -66,7 +67,7 @@ public sealed partial class FileSink : IReadingSink
         Name = options.Name ?? "file";
         Directory = Path.GetFullPath(options.Path);
         _compression = options.Compression;
-        _extension = (_format == EncodingFormat.Csv ? ".csv" : ".jsonl") + _compression switch
+        _extension = _format switch { EncodingFormat.Csv => ".csv", EncodingFormat.Line => ".lp", _ => ".jsonl" } + _compression switch
         {
             Compression.Gzip => ".gz",
             Compression.Lz4 => ".lz4",
