@@ -7,7 +7,7 @@ using IotSim.Core.Simulation;
 namespace IotSim.Benchmarks;
 
 /// <summary>
-/// Narrow CSV and JSON Lines encoding of one 1,000,000-reading batch (50,000 agriculture devices × 20 sensors, one
+/// Narrow CSV, JSON Lines and InfluxDB line protocol encoding of one 1,000,000-reading batch (50,000 agriculture devices × 20 sensors, one
 /// tick) into a reused buffer, i.e. the encoder alone without I/O. Readings per op = 1,000,000, so the reported
 /// mean is the cost per reading.
 /// </summary>
@@ -18,6 +18,7 @@ public class EncoderBench
     private ReadingBatch _batch = null!;
     private ReadingEncoder _csv = null!;
     private ReadingEncoder _jsonLines = null!;
+    private ReadingEncoder _line = null!;
     private readonly ArrayBufferWriter<byte> _output = new(128 << 20);
 
     [GlobalSetup]
@@ -30,6 +31,7 @@ public class EncoderBench
         if (_batch.Count != Readings) throw new InvalidOperationException($"expected a {Readings}-reading batch, got {_batch.Count}");
         _csv = NarrowEncoder.Csv(fleet);
         _jsonLines = NarrowEncoder.JsonLines(fleet);
+        _line = new LineEncoder(fleet);
     }
 
     [Benchmark(OperationsPerInvoke = Readings)]
@@ -45,6 +47,14 @@ public class EncoderBench
     {
         _output.ResetWrittenCount();
         _jsonLines.Encode(_batch, _output);
+        return _output.WrittenCount;
+    }
+
+    [Benchmark(OperationsPerInvoke = Readings)]
+    public int LineProtocol()
+    {
+        _output.ResetWrittenCount();
+        _line.Encode(_batch, _output);
         return _output.WrittenCount;
     }
 }

@@ -7,7 +7,7 @@ namespace IotSim.Core.Tests.Encoders;
 [Collection(SerialTestCollection.Name)]
 public sealed class EncoderAllocationTests
 {
-    public static TheoryData<string> Encoders() => ["narrow-csv", "narrow-jsonl", "narrow-text", "wide-csv", "wide-jsonl"];
+    public static TheoryData<string> Encoders() => ["narrow-csv", "narrow-jsonl", "narrow-text", "wide-csv", "wide-jsonl", "narrow-line", "wide-line"];
 
     private static ReadingEncoder Create(string name, Fleet fleet) => name switch
     {
@@ -16,6 +16,7 @@ public sealed class EncoderAllocationTests
         "narrow-text" => NarrowEncoder.Text(fleet),
         "wide-csv" => WideEncoder.Csv(fleet),
         "wide-jsonl" => WideEncoder.JsonLines(fleet),
+        "narrow-line" or "wide-line" => new LineEncoder(fleet),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 
@@ -23,7 +24,8 @@ public sealed class EncoderAllocationTests
     [MemberData(nameof(Encoders))]
     public void Encode_SteadyState_AllocatesNothing(string name)
     {
-        ReadingBatch batch = EncoderTestKit.Batch(EncoderTestKit.Mining(devices: 40, seconds: 30, anomalyScale: 200), 8192);
+        Core.Scenarios.Scenario scenario = EncoderTestKit.Mining(devices: 40, seconds: 30, anomalyScale: 200);
+        ReadingBatch batch = EncoderTestKit.Batch(name == "wide-line" ? scenario with { Shape = Core.Scenarios.OutputShape.Wide } : scenario, 8192);
         Assert.True(batch.SegmentCount > 1);
         Assert.True(batch.Omitted > 0);
         ReadingEncoder encoder = Create(name, batch.Fleet);
