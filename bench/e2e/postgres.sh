@@ -37,9 +37,9 @@ for r in $(seq "$rounds"); do
   psql_r+=("$(echo "$rows / ($t1 - $t0)" | bc -l)")
   "${psql[@]}" -c "TRUNCATE readings"
   t0=$(now)
-  "${psql[@]}" -c "\\copy readings FROM '$work/half0.bin' (FORMAT binary)" &
+  "${psql[@]}" -c "\\copy readings FROM '$work/half0.bin' (FORMAT binary)" & other=$!
   "${psql[@]}" -c "\\copy readings FROM '$work/half1.bin' (FORMAT binary)"
-  wait
+  wait "$other"
   t1=$(now)
   psql2_r+=("$(echo "$rows / ($t1 - $t0)" | bc -l)")
   "${psql[@]}" -c "TRUNCATE readings"

@@ -29,7 +29,7 @@ post() { curl -sf -o /dev/null -X POST --data-binary "@$1" "http://127.0.0.1:$po
 declare -a c1 c2 i1 i2
 for r in $(seq "$rounds"); do
   t0=$(now); post "$file"; t1=$(now); c1+=("$(echo "$readings / ($t1 - $t0)" | bc -l)")
-  t0=$(now); post "$work/half.aa" & post "$work/half.ab"; wait; t1=$(now); c2+=("$(echo "$readings / ($t1 - $t0)" | bc -l)")
+  t0=$(now); post "$work/half.aa" & other=$!; post "$work/half.ab"; wait "$other"; t1=$(now); c2+=("$(echo "$readings / ($t1 - $t0)" | bc -l)")
   t0=$(now); "$iotsim" run "$work/one.yaml" -q; t1=$(now); i1+=("$(echo "$readings / ($t1 - $t0)" | bc -l)")
   t0=$(now); "$iotsim" run "$work/two.yaml" -q; t1=$(now); i2+=("$(echo "$readings / ($t1 - $t0)" | bc -l)")
   printf 'round %d: curl %.0f readings/s, 2 curls %.0f, iotsim 1 writer %.0f, iotsim 2 writers %.0f\n' "$r" "${c1[-1]}" "${c2[-1]}" "${i1[-1]}" "${i2[-1]}"

@@ -56,13 +56,13 @@ internal static class InfoCommands
                 output.Write(SinkDocs.Markdown(sinks));
                 return ExitCodes.Ok;
             }
-            output.WriteLine($"{"Sink",-10} {"Formats",-12} Description");
+            output.WriteLine($"{"Sink",-10} {"Formats",-17} Description");
             output.WriteLine(new string('-', 72));
             foreach (ISinkProvider provider in sinks.Providers)
             {
                 string formats = provider.Capabilities.Formats.Count == 0 ? "-" : string.Join(", ", provider.Capabilities.Formats);
-                output.WriteLine($"{provider.Type,-10} {formats,-12} {provider.Description}");
-                output.WriteLine($"{"",-10} {"",-12} keys: {string.Join(", ", SinkRegistry.KeysOf(provider))}");
+                output.WriteLine($"{provider.Type,-10} {formats,-17} {provider.Description}");
+                output.WriteLine($"{"",-10} {"",-17} keys: {string.Join(", ", SinkRegistry.KeysOf(provider))}");
             }
             return ExitCodes.Ok;
         });

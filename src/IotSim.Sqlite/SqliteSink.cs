@@ -211,7 +211,7 @@ public sealed class SqliteSink : IReadingSink
         if (missing.Length > 0)
         {
             throw new ConfigException(null, 0, "table",
-                $"{Name}: table {_layout.Table} in {_options.Path} lacks the column(s) {string.Join(", ", missing)} of the scenario's {(_layout.Wide ? "wide" : "narrow")} rows; use another table or recreate: true");
+                $"{Name}: table {_layout.Table} in {_options.Path} lacks the column(s) {string.Join(", ", missing.Take(5))}{(missing.Length > 5 ? $" (and {missing.Length - 5} more)" : "")} of the scenario's {(_layout.Wide ? "wide" : "narrow")} rows; use another table or recreate: true");
         }
     }
 
