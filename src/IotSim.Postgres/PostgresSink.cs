@@ -72,7 +72,10 @@ public sealed class PostgresSink : IReadingSink
     public long? ConfirmedReadings => Interlocked.Read(ref _committed);
 
     /// <inheritdoc/>
-    public string? Location => _source is null ? null : $"{Target}: table {_options.Table}, {ConfirmedReadings:N0} readings committed";
+    public string? Location => _source is null ? null
+        : $"{Target}: table {_options.Table}, {ConfirmedReadings:N0} readings committed{(_stats is { } s ? $"; the table now holds about {s.Rows:N0} rows in {s.Bytes / (1024.0 * 1024):N1} MiB" : "")}";
+
+    private (long Rows, long Bytes)? _stats;
 
     /// <summary>Host, port and database of the connection (never the password).</summary>
     public string Target
@@ -207,7 +210,23 @@ public sealed class PostgresSink : IReadingSink
     }
 
     /// <inheritdoc/>
-    public ValueTask CompleteAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    public async ValueTask CompleteAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            // For the report: the planner's row estimate (refreshed by ANALYZE on the new rows) and the size on disk.
+            await using (NpgsqlConnection connection = await _source!.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+            await using (var analyze = new NpgsqlCommand($"ANALYZE {CopyLayout.Quote(_options.Table)}", connection))
+            {
+                await analyze.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            _stats = await TableStatsAsync(exact: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException)
+        {
+            // Statistics are a courtesy: the readings are already committed.
+        }
+    }
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()

@@ -74,6 +74,7 @@ public sealed class PostgresSinkTests(PostgresServer server)
         List<Row> actual = await ReadNarrowAsync(db);
         Assert.Equal(report.Generated, actual.Count);
         Assert.Equal(report.Generated, report.Sinks[1].Delivered);
+        Assert.Matches(@"table readings, [\d,]+ readings committed; the table now holds about [\d,]+ rows in [\d.]+ MiB", report.Sinks[1].Location);
         Assert.Contains(actual, r => r.Anomaly.Length > 0);
         Assert.Equal(Sorted(expected), Sorted(actual));
         // Per-sensor aggregates as a database user would check them.

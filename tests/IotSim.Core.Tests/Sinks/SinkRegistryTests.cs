@@ -54,8 +54,8 @@ public sealed class SinkRegistryTests
     {
         Assert.Equal(SinkOptions.Types, s_builtIn.Types);
         Assert.All(s_builtIn.Providers, p => Assert.False(string.IsNullOrWhiteSpace(p.Description)));
-        Assert.Equal(["text", "json"], s_builtIn.Get("console").Capabilities.Formats);
-        Assert.Equal(["csv", "jsonl"], s_builtIn.Get("file").Capabilities.Formats);
+        Assert.Equal(["text", "json", "line"], s_builtIn.Get("console").Capabilities.Formats);
+        Assert.Equal(["csv", "jsonl", "line"], s_builtIn.Get("file").Capabilities.Formats);
         Assert.Empty(s_builtIn.Get("null").Capabilities.Formats);
         Assert.Equal([.. SinkOptions.CommonKeys, "format", "path", "rotation", "max_bytes", "compression"], SinkRegistry.KeysOf(s_builtIn.Get("file")));
     }
