@@ -51,6 +51,14 @@ internal sealed record CopyLayout(string Table, bool Wide, bool Dimensions, bool
         yield return $"CREATE TABLE IF NOT EXISTS {Quote(Table)} ({string.Join(", ", columns)})";
     }
 
+    /// <summary>The first table or column name longer than PostgreSQL's 63-byte identifiers, or null.</summary>
+    public string? TooLong(Fleet fleet)
+    {
+        IEnumerable<string> names = Columns(fleet).Select(c => c.Name).Append(Table);
+        if (Dimensions) names = names.Append(DevicesTable).Append(SensorsTable);
+        return names.FirstOrDefault(n => System.Text.Encoding.UTF8.GetByteCount(n) > 63);
+    }
+
     /// <summary>The SQL type of a device field in the devices table.</summary>
     public static string FieldType(string field) => field switch
     {

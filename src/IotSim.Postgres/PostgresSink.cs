@@ -93,10 +93,15 @@ public sealed class PostgresSink : IReadingSink
         ArgumentNullException.ThrowIfNull(fleet);
         _fleet = fleet;
         _layout = new CopyLayout(_options.Table, fleet.Scenario.Shape == OutputShape.Wide, _options.Dimensions, _options.DoubleValues);
+        if (_layout.TooLong(fleet) is { } name)
+        {
+            throw new ConfigException(null, 0, "table", $"{Name}: '{name}' is longer than PostgreSQL's 63-byte identifiers (it would be cut); use a shorter table or sensor name");
+        }
         _copyCommand = _layout.CopyCommand(fleet);
         try
         {
-            _source = new NpgsqlSlimDataSourceBuilder(_options.ConnectionString).Build();
+            // The slim builder keeps the NativeAOT binary small; TLS (SSL Mode in the connection string) is opted in.
+            _source = new NpgsqlSlimDataSourceBuilder(_options.ConnectionString).EnableTransportSecurity().Build();
         }
         catch (ArgumentException e)
         {

@@ -116,7 +116,9 @@ public sealed class SqliteSink : IReadingSink
             try
             {
                 Exec(db, _layout.CreateTable());
-                if (_options.Indexes == SqliteIndexes.During)
+                // Shards share the file: one that finished could not build the indexes while the others still write
+                // (it would hold the write lock for the whole sort), so sharded runs make them up front.
+                if (_options.Indexes == SqliteIndexes.During || (_options.Indexes == SqliteIndexes.End && fleet.Scenario.Shard.Count > 1))
                 {
                     foreach (string statement in _layout.CreateIndexes()) Exec(db, statement);
                 }
@@ -143,6 +145,17 @@ public sealed class SqliteSink : IReadingSink
     public ValueTask WriteAsync(ReadingBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        // One connection, one statement: writes are one at a time even if a caller asks for parallel writers.
+        lock (_writeLock)
+        {
+            return Write(batch, cancellationToken);
+        }
+    }
+
+    private readonly object _writeLock = new();
+
+    private ValueTask Write(ReadingBatch batch, CancellationToken cancellationToken)
+    {
         sqlite3 db = _connection?.Handle ?? throw new InvalidOperationException($"{Name}: WriteAsync before OpenAsync");
         RowBinder binder = _binder!;
         binder.Start(batch);
@@ -180,7 +193,7 @@ public sealed class SqliteSink : IReadingSink
     {
         if (_connection?.Handle is { } db)
         {
-            if (_options.Indexes == SqliteIndexes.End)
+            if (_options.Indexes == SqliteIndexes.End && _fleet!.Scenario.Shard.Count <= 1)
             {
                 // One sort per index instead of an index update per row: several times faster than keeping them during the load.
                 foreach (string statement in _layout!.CreateIndexes()) Exec(db, statement);

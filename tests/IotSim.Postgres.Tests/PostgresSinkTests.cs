@@ -151,6 +151,15 @@ public sealed class PostgresSinkTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task NamesLongerThanPostgresIdentifiers_AreRefused_InsteadOfCut()
+    {
+        string db = await server.CreateDatabaseAsync();
+        var e = await Assert.ThrowsAsync<ConfigException>(() => RunAsync(Mining(devices: 1, seconds: 5), Options(db) with { Table = new string('r', 58), Dimensions = true }));
+        Assert.Contains("longer than PostgreSQL's 63-byte identifiers", e.Message, StringComparison.Ordinal);
+        Assert.Contains(new string('r', 58) + "_devices", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task MissingTable_WithCreateTableFalse_IsRefused_GivingTheDdl()
     {
         string db = await server.CreateDatabaseAsync();

@@ -13,7 +13,7 @@ namespace IotSim.Core.Encoders;
 /// labelled, <c>anomalies="sensor:kind;..."</c>. Names are escaped as the protocol requires (measurement: comma and
 /// space; tags: comma, equals sign and space; string fields: quote and backslash); numbers are fixed-precision text.
 /// A dirty-delivery null (NaN) has no value: narrow points carry <c>null=true</c> instead, wide points leave the
-/// field out. Allocation-free after warm-up (a device's tag text is cached). Not thread-safe.
+/// field out (and carry <c>null=true</c> when no value is left). Allocation-free after warm-up (a device's tag text is cached). Not thread-safe.
 /// </summary>
 internal sealed class LineEncoder : ReadingEncoder
 {
@@ -230,7 +230,12 @@ internal sealed class LineEncoder : ReadingEncoder
                 }
                 Unsafe(ref dst, ref pos, (byte)'"');
             }
-            if (pos == fieldsStart) continue; // no field: a point needs one
+            if (present == 0 && labelled == 0) continue; // nothing due or delivered for this device
+            if (pos == fieldsStart)
+            {
+                // Every value a dirty null: the point still arrives, with no value, as narrow points do.
+                pos = CopySpan(ref dst, pos, " null=true"u8);
+            }
             pos = CopySpan(ref dst, pos, time);
             writer.Advance(pos);
             LastReadings += present;

@@ -44,7 +44,7 @@ internal sealed class DirtyDelivery : IDisposable
         _maxDelayMs = (long)o.MaxDelay.TotalMilliseconds;
         if (o.Labels is { } path)
         {
-            _labels = new LabelWriter(fleet, path);
+            _labels = new LabelWriter(fleet, LabelsPath(path, fleet.Scenario.Shard));
             for (int d = fleet.FirstDevice; d < fleet.EndDevice; d++)
             {
                 long skew = fleet.ClockSkewMs(d);
@@ -63,6 +63,10 @@ internal sealed class DirtyDelivery : IDisposable
             }
         }
     }
+
+    /// <summary>The labels file of a shard: <c>labels.csv</c> unsharded, <c>labels-1of4.csv</c> for shard 1 of 4 (shards never share one).</summary>
+    public static string LabelsPath(string path, Shard shard) =>
+        shard.Count <= 1 ? path : Path.Combine(Path.GetDirectoryName(path) ?? "", $"{Path.GetFileNameWithoutExtension(path)}-{shard.Index}of{shard.Count}{Path.GetExtension(path)}");
 
     /// <summary>Readings delivered late (after later readings), counted when delivered.</summary>
     public long Late { get; private set; }
@@ -85,7 +89,7 @@ internal sealed class DirtyDelivery : IDisposable
         get
         {
             long n = 0;
-            foreach (var (copy, _) in _pending.UnorderedItems) n += copy.Present;
+            foreach (var (copy, _) in _pending.UnorderedItems) n += copy.DelayMs >= 0 ? copy.Present : 0;
             return n;
         }
     }
@@ -95,9 +99,13 @@ internal sealed class DirtyDelivery : IDisposable
     {
         int segmentCount = batch.SegmentCount;
         long streamMs = long.MinValue;
+        bool wide = _fleet.Scenario.Shape == OutputShape.Wide;
         for (int i = 0; i < segmentCount; i++)
         {
             BatchSegment seg = batch.Segments[i];
+            // A wide row holds every group due at the timestamp: its parts (this segment and the rest of its run) are
+            // delivered together, so a copy waits until the room for all of them is there.
+            int remaining = wide ? RunSlotsFrom(batch, i) : 0;
             streamMs = Math.Max(streamMs, seg.TimestampMs);
             IntervalGroup group = _fleet.Groups[seg.Group];
             int per = group.SensorsPerDevice;
@@ -117,7 +125,7 @@ internal sealed class DirtyDelivery : IDisposable
                 }
                 bool late = u < _late;
                 long delay = late ? 1 + (long)(Hash32.Unit(Hash32.Mix(h ^ Hash32.DelaySalt)) * _maxDelayMs) : 0;
-                var copy = Copy.Of(batch, seg, at - seg.Offset, per, late ? delay : -1);
+                var copy = Copy.Of(batch, seg, at - seg.Offset, per, late ? delay : -1, Math.Max(per, remaining));
                 _pending.Enqueue(copy, (seg.TimestampMs + delay, seg.TimestampMs, device, seg.Group, _order++));
                 if (late)
                 {
@@ -136,6 +144,7 @@ internal sealed class DirtyDelivery : IDisposable
     {
         while (_pending.TryPeek(out Copy? copy, out var key) && key.Due <= streamMs)
         {
+            if (batch.Values.Length - batch.Count < copy.MessageRemaining) return;
             int offset = batch.TryAddCopy(copy.Group, copy.Tick, copy.TimestampMs, copy.ChannelStart, copy.Values.Length);
             if (offset < 0) return;
             _pending.Dequeue();
@@ -190,6 +199,27 @@ internal sealed class DirtyDelivery : IDisposable
 
     private bool WillBeHeld(uint h) => Hash32.Unit(h) < _late;
 
+    /// <summary>Slots per device of segment <paramref name="index"/> and the segments after it in its wide run.</summary>
+    private int RunSlotsFrom(ReadingBatch batch, int index)
+    {
+        ReadOnlySpan<BatchSegment> segments = batch.Segments;
+        BatchSegment lead = segments[index];
+        int per = _fleet.Groups[lead.Group].SensorsPerDevice;
+        int slots = per;
+        for (int j = index + 1; j < segments.Length; j++)
+        {
+            BatchSegment next = segments[j];
+            int nextPer = _fleet.Groups[next.Group].SensorsPerDevice;
+            if (next.TimestampMs != lead.TimestampMs || next.Group <= segments[j - 1].Group
+                || next.ChannelStart / nextPer != lead.ChannelStart / per || next.ChannelCount / nextPer != lead.ChannelCount / per)
+            {
+                break;
+            }
+            slots += nextPer;
+        }
+        return slots;
+    }
+
     private static void Hold(ReadingBatch batch, int at, int per)
     {
         for (int k = at; k < at + per; k++)
@@ -209,10 +239,13 @@ internal sealed class DirtyDelivery : IDisposable
         public int ChannelStart { get; init; }
         public long DelayMs { get; init; }
         public int Present { get; init; }
+
+        /// <summary>Slots of this part and the parts of its message after it (the whole wide row from here on).</summary>
+        public int MessageRemaining { get; init; }
         public required float[] Values { get; init; }
         public required byte[] Flags { get; init; }
 
-        public static Copy Of(ReadingBatch batch, BatchSegment seg, int channel, int per, long delayMs)
+        public static Copy Of(ReadingBatch batch, BatchSegment seg, int channel, int per, long delayMs, int messageRemaining)
         {
             float[] values = batch.Values.AsSpan(seg.Offset + channel, per).ToArray();
             byte[] flags = batch.Flags.AsSpan(seg.Offset + channel, per).ToArray();
@@ -225,6 +258,7 @@ internal sealed class DirtyDelivery : IDisposable
                 TimestampMs = seg.TimestampMs,
                 ChannelStart = seg.ChannelStart + channel,
                 DelayMs = delayMs,
+                MessageRemaining = messageRemaining,
                 Present = present,
                 Values = values,
                 Flags = flags,

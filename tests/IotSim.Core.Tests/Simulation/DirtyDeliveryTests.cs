@@ -196,6 +196,15 @@ public sealed class DirtyDeliveryTests
             var (rows, _, _) = await RunAsync(s with { Dirty = dirty with { Labels = path } });
             return (rows, File.ReadAllText(path));
         }
+        async Task<(List<Row> Rows, string Labels)> RunShard(Scenario s, string name)
+        {
+            string path = Path.Combine(dir.Path, name);
+            var (rows, _, _) = await RunAsync(s with { Dirty = dirty with { Labels = path } });
+            // Each shard writes its own labels file beside the path given.
+            string own = DirtyDelivery.LabelsPath(path, s.Shard);
+            Assert.EndsWith($"shards-{s.Shard.Index}of3.csv", own, StringComparison.Ordinal);
+            return (rows, File.ReadAllText(own));
+        }
         var a = await Run(Base(), "a.csv");
         var b = await Run(Base() with { Threads = 1 }, "b.csv");
         Assert.Equal(a.Rows, b.Rows);
@@ -208,7 +217,7 @@ public sealed class DirtyDeliveryTests
         var shardLabels = new List<string>();
         for (int i = 0; i < 3; i++)
         {
-            var part = await Run(Base() with { Shard = new Shard(i, 3) }, $"shard{i}.csv");
+            var part = await RunShard(Base() with { Shard = new Shard(i, 3) }, "shards.csv");
             shards.AddRange(part.Rows);
             shardLabels.AddRange(part.Labels.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1));
         }
@@ -226,7 +235,10 @@ public sealed class DirtyDeliveryTests
         {
             Interval = null, // mining's mixed intervals: rows hold several groups
             Shape = OutputShape.Wide,
-            Dirty = new DirtyOptions { Late = 0.05, Duplicates = 0.05, MaxDelay = TimeSpan.FromSeconds(5) },
+            BatchSize = 300, // little spare room: copies wait for the next batch, but a row is never split
+
+            // Many late messages still pending at the end: the closing batches fill to the brim.
+            Dirty = new DirtyOptions { Late = 0.5, Duplicates = 0.05, MaxDelay = TimeSpan.FromSeconds(60) },
         };
         var sim = new Simulator(scenario);
         RunReport report = await sim.AddSink(new FileSink(new FileSinkOptions { Path = dir.Path })).RunAsync();
@@ -234,17 +246,45 @@ public sealed class DirtyDeliveryTests
         string[] header = lines[0].Split(',');
         int firstSensor = 5, sensors = sim.Fleet!.Sensors.Count;
         var keys = new Dictionary<string, int>();
+        var cellsOf = new Dictionary<string, string>();
         foreach (string line in lines.Skip(1))
         {
             string[] f = line.Split(',');
             Assert.Contains(f[firstSensor..(firstSensor + sensors)], c => c.Length > 0);
             string key = f[0] + "," + f[1];
             keys[key] = keys.GetValueOrDefault(key) + 1;
+            // A copy is the whole row: the same sensors filled as the original.
+            string filled = string.Concat(f[firstSensor..(firstSensor + sensors)].Select(c => c.Length > 0 ? '1' : '0'));
+            Assert.Equal(cellsOf.GetValueOrDefault(key, filled), filled);
+            cellsOf[key] = filled;
         }
         Assert.Equal(sensors, header.Length - 8);
         Assert.True(report.Dirty!.Late > 0 && report.Dirty.Duplicated > 0);
         Assert.Contains(keys.Values, n => n == 2);
         Assert.All(keys.Values, n => Assert.InRange(n, 1, 2));
+    }
+
+    [Fact]
+    public async Task WideShape_CopiesThatFillABatch_NeverSplitARow()
+    {
+        // At 00:00:00 every mining interval group is due: a wide row has parts of 13, 2, 1 and 1 sensors. Every row is
+        // late, so all 20 wait for the closing batches, whose 184 slots (24 + 24 of extra room + 8 rows of 17) end 14
+        // slots into the 11th row: its 13-sensor part would fit, its 2-sensor part not.
+        Scenario scenario = Base(devices: 20, seconds: 1) with
+        {
+            Interval = null,
+            Shape = OutputShape.Wide,
+            BatchSize = 24,
+            Dirty = new DirtyOptions { Late = 1, MaxDelay = TimeSpan.FromSeconds(60) },
+        };
+        Assert.Equal(184, Fleet.Build(scenario).Plan.BatchCapacity + Fleet.Build(scenario).Plan.BatchExtraRoom);
+        using var dir = new TempDirectory();
+        RunReport report = await new Simulator(scenario).AddSink(new FileSink(new FileSinkOptions { Path = dir.Path })).RunAsync();
+        string[] rows = File.ReadAllLines(Directory.GetFiles(dir.Path).Single())[1..];
+        Assert.Equal(20 * 17, report.Generated);
+        Assert.Equal(20, report.Dirty!.Late / 17);
+        Assert.Equal(20, rows.Length);
+        Assert.All(rows, r => Assert.Equal(17, r.Split(',')[5..22].Count(c => c.Length > 0)));
     }
 
     [Theory]
