@@ -1,0 +1,255 @@
+using System.Text;
+using IotSim.Core.Scenarios;
+using IotSim.Core.Simulation;
+using Parquet;
+using Parquet.Schema;
+
+namespace IotSim.Parquet;
+
+/// <summary>
+/// One row group's columns, filled from batches (hand-written gather: strings are shared instances — device ids cached
+/// per device, sensor names and labels from the catalog — so a row costs no allocation) and handed to Parquet.Net.
+/// </summary>
+internal sealed class Columns
+{
+    private readonly Fleet _fleet;
+    private readonly bool _wide;
+    private readonly bool _skew;
+    private readonly DateTime[] _time;
+    private readonly string[] _deviceColumn;
+    private readonly string[] _sensor;
+    private readonly float?[] _value;
+    private readonly string?[] _anomaly;
+    private readonly float?[][] _wideValues;
+    private readonly bool[] _flag;
+    private readonly string?[] _anomalies;
+    private readonly string?[] _deviceIds;
+    private readonly string[] _sensorNames;
+    private readonly string?[] _labels;
+    private readonly (int Group, int Index)[] _groupOf;
+    private readonly StringBuilder _text = new();
+    private ReadingBatch? _batch;
+    private int _segment;
+    private int _device;
+    private int _reading;
+    private int[] _runEnd = new int[16];
+
+    public Columns(Fleet fleet, int capacity, bool wide)
+    {
+        _fleet = fleet;
+        _wide = wide;
+        _skew = fleet.Scenario.Dirty.ClockSkew > 0;
+        _time = new DateTime[capacity];
+        _deviceColumn = new string[capacity];
+        _deviceIds = new string?[fleet.EndDevice - fleet.FirstDevice];
+        _sensorNames = [.. fleet.Sensors.Select(s => s.Name)];
+        _labels = [.. Enumerable.Range(0, AnomalyKinds.Count).Select(k => k == 0 ? null : AnomalyKinds.ToName((AnomalyKind)k))];
+        _groupOf = new (int, int)[fleet.Sensors.Count];
+        for (int g = 0; g < fleet.Groups.Count; g++)
+        {
+            IReadOnlyList<int> indices = fleet.Groups[g].SensorIndices;
+            for (int k = 0; k < indices.Count; k++) _groupOf[indices[k]] = (g, k);
+        }
+        if (wide)
+        {
+            _wideValues = [.. fleet.Sensors.Select(_ => new float?[capacity])];
+            _flag = new bool[capacity];
+            _anomalies = new string?[capacity];
+            _anomaly = new string?[capacity];
+            _sensor = [];
+            _value = [];
+        }
+        else
+        {
+            _sensor = new string[capacity];
+            _value = new float?[capacity];
+            _anomaly = new string?[capacity];
+            _wideValues = [];
+            _flag = [];
+            _anomalies = [];
+        }
+    }
+
+    /// <summary>Rows gathered.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>Readings the gathered rows hold (wide rows hold several).</summary>
+    public long Readings { get; private set; }
+
+    public bool AtEnd => _segment >= _batch!.SegmentCount;
+
+    /// <summary>Data time (without clock skew) of the next row to gather.</summary>
+    public long NextTimestampMs => _batch!.Segments[_segment].TimestampMs;
+
+    public void Start(ReadingBatch batch)
+    {
+        _batch = batch;
+        _segment = _device = _reading = 0;
+        if (_wide) FindRuns(batch);
+        SkipEmpty();
+    }
+
+    public void Clear()
+    {
+        Count = 0;
+        Readings = 0;
+    }
+
+    /// <summary>Gathers rows until the row group is full, the data time reaches <paramref name="endMs"/>, or <paramref name="rowLimit"/> more rows.</summary>
+    public void Fill(long endMs, long rowLimit)
+    {
+        ReadingBatch batch = _batch!;
+        int capacity = _time.Length;
+        long limit = Math.Min(capacity, Count + Math.Clamp(rowLimit, 0, capacity));
+        while (_segment < batch.SegmentCount && Count < limit)
+        {
+            BatchSegment seg = batch.Segments[_segment];
+            if (seg.TimestampMs >= endMs) return;
+            if (_wide) FillWide(batch, limit);
+            else FillNarrow(batch, seg, limit);
+        }
+    }
+
+    private void FillNarrow(ReadingBatch batch, BatchSegment seg, long limit)
+    {
+        IntervalGroup group = _fleet.Groups[seg.Group];
+        int per = group.SensorsPerDevice;
+        int devices = seg.ChannelCount / per;
+        for (; _device < devices; _device++, _reading = 0)
+        {
+            int device = _fleet.FirstDevice + seg.ChannelStart / per + _device;
+            int at = seg.Offset + _device * per;
+            for (; _reading < per; _reading++)
+            {
+                byte flag = batch.Flags[at + _reading];
+                if (!ReadingFlags.IsPresent(flag)) continue;
+                if (Count == limit) return;
+                int row = Count++;
+                Readings++;
+                _time[row] = Time(seg.TimestampMs, device);
+                _deviceColumn[row] = DeviceId(device);
+                _sensor[row] = _sensorNames[group.SensorIndices[_reading]];
+                float value = batch.Values[at + _reading];
+                _value[row] = float.IsNaN(value) ? null : value;
+                _anomaly[row] = _labels[flag & ReadingFlags.KindMask];
+            }
+        }
+        _segment++;
+        _device = 0;
+        SkipEmpty();
+    }
+
+    private void FillWide(ReadingBatch batch, long limit)
+    {
+        ReadOnlySpan<BatchSegment> segments = batch.Segments;
+        BatchSegment lead = segments[_segment];
+        int end = _runEnd[_segment];
+        int leadPer = _fleet.Groups[lead.Group].SensorsPerDevice;
+        int devices = lead.ChannelCount / leadPer;
+        Span<int> bases = stackalloc int[_fleet.Groups.Count];
+        bases.Fill(-1);
+        for (int j = _segment; j < end; j++) bases[segments[j].Group] = segments[j].Offset;
+        for (; _device < devices; _device++)
+        {
+            if ((batch.Flags[bases[lead.Group] + _device * leadPer] & ReadingFlags.Held) != 0) continue; // delivered late, as a copy
+            if (Count == limit) return;
+            int row = Count++;
+            int device = _fleet.FirstDevice + lead.ChannelStart / leadPer + _device;
+            _time[row] = Time(lead.TimestampMs, device);
+            _deviceColumn[row] = DeviceId(device);
+            int firstKind = 0;
+            _text.Clear();
+            for (int s = 0; s < _wideValues.Length; s++)
+            {
+                var (g, k) = _groupOf[s];
+                int at = bases[g] < 0 ? -1 : bases[g] + _device * _fleet.Groups[g].SensorsPerDevice + k;
+                byte flag = at < 0 ? ReadingFlags.Omitted : batch.Flags[at];
+                int kind = flag & ReadingFlags.KindMask;
+                if (kind != 0)
+                {
+                    firstKind = firstKind == 0 ? kind : firstKind;
+                    if (_text.Length > 0) _text.Append(';');
+                    _text.Append(_sensorNames[s]).Append(':').Append(_labels[kind]);
+                }
+                float? value = null;
+                if (ReadingFlags.IsPresent(flag))
+                {
+                    Readings++;
+                    float v = batch.Values[at];
+                    value = float.IsNaN(v) ? null : v;
+                }
+                _wideValues[s][row] = value;
+            }
+            _flag[row] = firstKind != 0;
+            _anomaly[row] = _labels[firstKind];
+            _anomalies[row] = _text.Length == 0 ? null : _text.ToString();
+        }
+        _segment = end;
+        _device = 0;
+        SkipEmpty();
+    }
+
+    /// <summary>Hands the gathered columns to a row group.</summary>
+    public async Task WriteAsync(ParquetRowGroupWriter group, DataField[] fields, CancellationToken cancellationToken)
+    {
+        int n = Count;
+        await group.WriteAsync(fields[0], new ReadOnlyMemory<DateTime>(_time, 0, n), null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync(fields[1], new ArraySegment<string>(_deviceColumn, 0, n)).ConfigureAwait(false);
+        if (_wide)
+        {
+            for (int s = 0; s < _wideValues.Length; s++)
+            {
+                await group.WriteAsync(fields[2 + s], new ReadOnlyMemory<float?>(_wideValues[s], 0, n), null, null, cancellationToken).ConfigureAwait(false);
+            }
+            int at = 2 + _wideValues.Length;
+            await group.WriteAsync(fields[at], new ReadOnlyMemory<bool>(_flag, 0, n), null, null, cancellationToken).ConfigureAwait(false);
+            await group.WriteAsync(fields[at + 1], new ArraySegment<string>(_anomaly!, 0, n)).ConfigureAwait(false);
+            await group.WriteAsync(fields[at + 2], new ArraySegment<string>(_anomalies!, 0, n)).ConfigureAwait(false);
+        }
+        else
+        {
+            await group.WriteAsync(fields[2], new ArraySegment<string>(_sensor, 0, n)).ConfigureAwait(false);
+            await group.WriteAsync(fields[3], new ReadOnlyMemory<float?>(_value, 0, n), null, null, cancellationToken).ConfigureAwait(false);
+            await group.WriteAsync(fields[4], new ArraySegment<string>(_anomaly!, 0, n)).ConfigureAwait(false);
+        }
+    }
+
+    private DateTime Time(long timestampMs, int device) =>
+        DateTime.UnixEpoch.AddMilliseconds(_skew ? timestampMs + _fleet.ClockSkewMs(device) : timestampMs);
+
+    private string DeviceId(int device) => _deviceIds[device - _fleet.FirstDevice] ??= _fleet.DeviceId(device);
+
+    /// <summary>Moves past segments with nothing to gather (wide: not the lead of a run) so NextTimestampMs is meaningful.</summary>
+    private void SkipEmpty()
+    {
+        ReadingBatch batch = _batch!;
+        while (_segment < batch.SegmentCount && batch.Segments[_segment].ChannelCount == 0) _segment++;
+    }
+
+    private void FindRuns(ReadingBatch batch)
+    {
+        ReadOnlySpan<BatchSegment> segments = batch.Segments;
+        if (_runEnd.Length < segments.Length + 1) _runEnd = new int[Math.Max(segments.Length + 1, _runEnd.Length * 2)];
+        int i = 0;
+        while (i < segments.Length)
+        {
+            BatchSegment lead = segments[i];
+            int per = _fleet.Groups[lead.Group].SensorsPerDevice;
+            int first = lead.ChannelStart / per, count = lead.ChannelCount / per;
+            int j = i + 1;
+            while (j < segments.Length)
+            {
+                BatchSegment next = segments[j];
+                int nextPer = _fleet.Groups[next.Group].SensorsPerDevice;
+                if (next.TimestampMs != lead.TimestampMs || next.Group <= segments[j - 1].Group
+                    || next.ChannelStart / nextPer != first || next.ChannelCount / nextPer != count)
+                {
+                    break;
+                }
+                j++;
+            }
+            _runEnd[i] = j;
+            i = j;
+        }
+    }
+}

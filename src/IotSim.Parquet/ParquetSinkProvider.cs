@@ -1,0 +1,56 @@
+using IotSim.Core.Scenarios;
+using IotSim.Core.Sinks;
+using Parquet;
+
+namespace IotSim.Parquet;
+
+/// <summary>The <c>parquet</c> sink type: register it with <c>registry.Register(new ParquetSinkProvider())</c>.</summary>
+public sealed class ParquetSinkProvider : ISinkProvider
+{
+    private const string Key = "sinks[].";
+
+#pragma warning disable CS1591 // The descriptions document each option.
+    public static readonly OptionSpec Folder = new() { Default = "./output", Key = Key + "path (parquet)", Kind = OptionKind.Text, IsPath = true, MaxLength = 4096, Description = "Output folder of the Parquet files." };
+    public static readonly OptionSpec RowGroupRows = new() { Default = "500000", Key = Key + "row_group_rows", Kind = OptionKind.Integer, Min = 1000, Max = 100_000_000, Description = "Rows per row group." };
+    public static readonly OptionSpec FileRows = new() { Key = Key + "file_rows", Kind = OptionKind.Integer, Min = 1000, Max = 1L << 40, Description = "Start a new file after this many rows." };
+    public static readonly OptionSpec Rotation = new() { Key = Key + "rotation (parquet)", Kind = OptionKind.Duration, MinDuration = TimeSpan.FromSeconds(1), MaxDuration = TimeSpan.FromDays(366), Description = "Start a new file every span of data time." };
+    public static readonly OptionSpec PartitionBy = new() { Default = "none", Noun = "partitioning", Key = Key + "partition_by", Kind = OptionKind.Choice, Choices = ["none", "date"], Description = "date: Hive-style date=YYYY-MM-DD/ folders, a new file at each UTC midnight of data time." };
+    public static readonly OptionSpec Compression = new() { Default = "snappy", Noun = "compression", Key = Key + "compression (parquet)", Kind = OptionKind.Choice, Choices = ["snappy", "zstd", "lz4", "gzip", "none"], Description = "Column compression, at its fastest level." };
+#pragma warning restore CS1591
+
+    /// <inheritdoc/>
+    public string Type => "parquet";
+
+    /// <inheritdoc/>
+    public string Description => "Parquet files (narrow or wide columns, UTC TIMESTAMP(MICROS), dictionary-encoded device and sensor, snappy by default); a file appears under its final name only when its footer is written.";
+
+    /// <inheritdoc/>
+    public IReadOnlyList<OptionSpec> Options { get; } = [Folder, RowGroupRows, FileRows, Rotation, PartitionBy, Compression];
+
+    /// <inheritdoc/>
+    public SinkCapabilities Capabilities { get; } = new(Ordered: true, ParallelWriters: false, []);
+
+    /// <inheritdoc/>
+    public IReadingSink Create(SinkOptions options, SinkContext context)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(context);
+        return new ParquetSink(new ParquetSinkOptions
+        {
+            Name = options.Name ?? Type,
+            Path = options.Setting("path") ?? Path.GetFullPath("output"),
+            RowGroupRows = (int)(SinkSettings.Integer(options, context, RowGroupRows) ?? 500_000),
+            FileRows = SinkSettings.Integer(options, context, FileRows),
+            Rotation = SinkSettings.Duration(options, context, Rotation),
+            PartitionByDate = SinkSettings.Choice(options, context, PartitionBy) == "date",
+            Compression = SinkSettings.Choice(options, context, Compression) switch
+            {
+                "zstd" => CompressionMethod.Zstd,
+                "lz4" => CompressionMethod.Lz4Raw,
+                "gzip" => CompressionMethod.Gzip,
+                "none" => CompressionMethod.None,
+                _ => CompressionMethod.Snappy,
+            },
+        });
+    }
+}

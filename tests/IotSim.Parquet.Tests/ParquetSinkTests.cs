@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using DuckDB.NET.Data;
+using IotSim.Core.Scenarios;
+using IotSim.Core.Simulation;
+using IotSim.Core.Sinks;
+
+namespace IotSim.Parquet.Tests;
+
+/// <summary>The parquet sink, read back by DuckDB (an independent reader): every reading equals the engine's.</summary>
+public sealed class ParquetSinkTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("iotsim-parquet-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static Scenario Mining(int devices = 10, int seconds = 60) => new()
+    {
+        Seed = 12,
+        Industries = ["mining"],
+        Devices = devices,
+        Start = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero),
+        Duration = TimeSpan.FromSeconds(seconds),
+        BatchSize = 4000,
+        Anomalies = new AnomalyOptions { ProbabilityScale = 30 },
+    };
+
+    private readonly record struct Row(long Micros, string Device, string Sensor, float? Value, string Anomaly);
+
+    private static async Task<(RunReport Report, List<Row> Expected, ParquetSink Sink)> RunAsync(Scenario scenario, ParquetSinkOptions options)
+    {
+        var expected = new List<Row>();
+        var sim = new Simulator(scenario);
+        sim.AddSink(new CallbackSink(readings =>
+        {
+            foreach (Reading r in readings)
+            {
+                expected.Add(new Row(r.Timestamp.ToUnixTimeMilliseconds() * 1000, r.DeviceId, r.Sensor, float.IsNaN(r.Value) ? null : r.Value,
+                    r.Anomaly == AnomalyKind.None ? "" : AnomalyKinds.ToName(r.Anomaly)));
+            }
+        }));
+        var sink = new ParquetSink(options);
+        sim.AddSink(sink);
+        return (await sim.RunAsync(), expected, sink);
+    }
+
+    private static List<object?[]> Query(string sql)
+    {
+        using var connection = new DuckDBConnection("Data Source=:memory:");
+        connection.Open();
+        using DuckDBCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<object?[]>();
+        while (reader.Read())
+        {
+            var row = new object?[reader.FieldCount];
+            for (int i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    private static long Micros(object value) => ((DateTime)value - DateTime.UnixEpoch).Ticks / 10;
+
+    private static List<Row> Sorted(IEnumerable<Row> rows) =>
+        [.. rows.OrderBy(r => r.Micros).ThenBy(r => r.Device, StringComparer.Ordinal).ThenBy(r => r.Sensor, StringComparer.Ordinal)];
+
+    [Fact]
+    public async Task Narrow_EveryReadingReadBackByDuckDB_InSeveralRowGroupsAndFiles()
+    {
+        Scenario scenario = Mining() with { Dirty = new DirtyOptions { Nulls = 0.03, ClockSkew = 0.3 } };
+        var (report, expected, sink) = await RunAsync(scenario, new ParquetSinkOptions { Path = _dir, RowGroupRows = 1000, FileRows = 4000 });
+        Assert.True(report.Succeeded, report.Sinks[1].Error);
+        Assert.True(sink.Files.Count > 1);
+        Assert.Equal(report.Generated, report.Sinks[1].Delivered);
+        var actual = Query($"SELECT time, device_id, sensor, value, coalesce(anomaly, '') FROM read_parquet('{_dir}/*.parquet')")
+            .Select(r => new Row(Micros(r[0]!), (string)r[1]!, (string)r[2]!, (float?)r[3], (string)r[4]!)).ToList();
+        Assert.Contains(actual, r => r.Value is null);
+        Assert.Contains(actual, r => r.Anomaly.Length > 0);
+        Assert.Equal(Sorted(expected), Sorted(actual));
+        // The time column is a UTC TIMESTAMP(MICROS); the files say so in their schema.
+        Assert.Equal(["TIMESTAMP WITH TIME ZONE"], Query($"SELECT DISTINCT typeof(time) FROM read_parquet('{_dir}/*.parquet')").Select(r => (string)r[0]!));
+        Assert.Empty(Directory.GetFiles(_dir, "*.partial"));
+    }
+
+    [Fact]
+    public async Task Wide_OneRowPerDeviceAndTimestamp_WithEverySensorsValue()
+    {
+        Scenario scenario = Mining(devices: 5, seconds: 30) with { Shape = OutputShape.Wide };
+        var (report, expected, _) = await RunAsync(scenario, new ParquetSinkOptions { Path = _dir, Compression = global::Parquet.CompressionMethod.Zstd });
+        Assert.True(report.Succeeded, report.Sinks[1].Error);
+        Fleet fleet = Fleet.Build(scenario);
+        string unpivot = string.Join(" UNION ALL ", fleet.Sensors.Select(s =>
+            $"SELECT time, device_id, '{s.Name}' AS sensor, \"{s.Name}\" AS value, coalesce((SELECT split_part(p, ':', 2) FROM unnest(string_split(anomalies, ';')) t(p) WHERE split_part(p, ':', 1) = '{s.Name}'), '') AS anomaly FROM read_parquet('{_dir}/*.parquet') WHERE \"{s.Name}\" IS NOT NULL"));
+        var actual = Query(unpivot).Select(r => new Row(Micros(r[0]!), (string)r[1]!, (string)r[2]!, (float?)r[3], (string)r[4]!)).ToList();
+        Assert.Equal(Sorted(expected), Sorted(actual));
+        Assert.Equal([5L * 30], Query($"SELECT count(*) FROM read_parquet('{_dir}/*.parquet')").Single());
+    }
+
+    [Fact]
+    public async Task PartitionByDate_WritesHiveFolders_AcrossMidnight()
+    {
+        Scenario scenario = Mining(devices: 2, seconds: 120) with { Start = new DateTimeOffset(2026, 3, 1, 23, 59, 0, TimeSpan.Zero), Interval = TimeSpan.FromSeconds(1) };
+        var (report, expected, _) = await RunAsync(scenario, new ParquetSinkOptions { Path = _dir, PartitionByDate = true });
+        Assert.True(report.Succeeded, report.Sinks[1].Error);
+        Assert.Equal(["date=2026-03-01", "date=2026-03-02"], Directory.GetDirectories(_dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        var counts = Query($"SELECT date::VARCHAR, count(*), min(time), max(time) FROM read_parquet('{_dir}/*/*.parquet', hive_partitioning = true) GROUP BY 1 ORDER BY 1");
+        Assert.Equal(2, counts.Count);
+        Assert.Equal(expected.Count, counts.Sum(r => (long)r[1]!));
+        Assert.Equal(new DateTime(2026, 3, 1, 23, 59, 59, DateTimeKind.Utc), ((DateTime)counts[0][3]!).ToUniversalTime());
+        Assert.Equal(new DateTime(2026, 3, 2, 0, 0, 0, DateTimeKind.Utc), ((DateTime)counts[1][2]!).ToUniversalTime());
+    }
+
+    [Fact]
+    public async Task KilledMidRun_LeavesNoFileUnderAFinalNameThatCannotBeRead()
+    {
+        string yaml = Path.Combine(_dir, "s.yaml");
+        string output = Path.Combine(_dir, "out");
+        File.WriteAllText(yaml, $"fleet: {{ industries: [all], devices: 2000, interval: 1s }}\ntime: {{ duration: 2h }}\nsinks: [ {{ type: parquet, path: {output}, file_rows: 2000000 }} ]\n");
+        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
+        {
+            RedirectStandardError = true,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "iotsim.dll"));
+        foreach (string a in new[] { "run", yaml, "-q" }) info.ArgumentList.Add(a);
+        using (Process p = Process.Start(info)!)
+        {
+            // Wait until at least one file is complete and another is being written, then kill without warning.
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed < TimeSpan.FromSeconds(60)
+                   && !(Directory.Exists(output) && Directory.GetFiles(output, "*.parquet").Length > 0 && Directory.GetFiles(output, "*.partial").Length > 0))
+            {
+                await Task.Delay(50);
+            }
+            p.Kill(entireProcessTree: true);
+            await p.WaitForExitAsync();
+        }
+        string[] complete = Directory.GetFiles(output, "*.parquet");
+        Assert.NotEmpty(complete);
+        foreach (string file in complete)
+        {
+            Assert.Equal([2_000_000L], Query($"SELECT count(*) FROM read_parquet('{file}')").Single());
+        }
+    }
+}
