@@ -230,26 +230,6 @@ internal sealed class Columns
     {
         ReadOnlySpan<BatchSegment> segments = batch.Segments;
         if (_runEnd.Length < segments.Length + 1) _runEnd = new int[Math.Max(segments.Length + 1, _runEnd.Length * 2)];
-        int i = 0;
-        while (i < segments.Length)
-        {
-            BatchSegment lead = segments[i];
-            int per = _fleet.Groups[lead.Group].SensorsPerDevice;
-            int first = lead.ChannelStart / per, count = lead.ChannelCount / per;
-            int j = i + 1;
-            while (j < segments.Length)
-            {
-                BatchSegment next = segments[j];
-                int nextPer = _fleet.Groups[next.Group].SensorsPerDevice;
-                if (next.TimestampMs != lead.TimestampMs || next.Group <= segments[j - 1].Group
-                    || next.ChannelStart / nextPer != first || next.ChannelCount / nextPer != count)
-                {
-                    break;
-                }
-                j++;
-            }
-            _runEnd[i] = j;
-            i = j;
-        }
+        WideRuns.Find(_fleet, segments, _runEnd);
     }
 }

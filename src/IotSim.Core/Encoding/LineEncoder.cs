@@ -310,27 +310,7 @@ internal sealed class LineEncoder : ReadingEncoder
     {
         if (ReferenceEquals(batch, _runsBatch) && batch.Sequence == _runsSequence && segments.Length == _runsCount) return;
         if (_runEnd.Length < segments.Length) _runEnd = new int[Math.Max(segments.Length, _runEnd.Length * 2)];
-        int i = 0;
-        while (i < segments.Length)
-        {
-            BatchSegment lead = segments[i];
-            int per = Fleet.Groups[lead.Group].SensorsPerDevice;
-            int first = lead.ChannelStart / per, count = lead.ChannelCount / per;
-            int j = i + 1;
-            while (j < segments.Length)
-            {
-                BatchSegment next = segments[j];
-                int nextPer = Fleet.Groups[next.Group].SensorsPerDevice;
-                if (next.TimestampMs != lead.TimestampMs || next.Group <= segments[j - 1].Group
-                    || next.ChannelStart / nextPer != first || next.ChannelCount / nextPer != count)
-                {
-                    break;
-                }
-                _runEnd[j++] = -1;
-            }
-            _runEnd[i] = j;
-            i = j;
-        }
+        WideRuns.Find(Fleet, segments, _runEnd);
         _runsBatch = batch;
         _runsSequence = batch.Sequence;
         _runsCount = segments.Length;

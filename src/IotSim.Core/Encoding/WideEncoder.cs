@@ -224,28 +224,7 @@ internal sealed class WideEncoder : ReadingEncoder
         {
             _runEnd = new int[Math.Max(segments.Length, _runEnd.Length * 2)];
         }
-        int i = 0;
-        while (i < segments.Length)
-        {
-            BatchSegment lead = segments[i];
-            int per = Fleet.Groups[lead.Group].SensorsPerDevice;
-            int firstDevice = lead.ChannelStart / per;
-            int deviceCount = lead.ChannelCount / per;
-            int j = i + 1;
-            while (j < segments.Length)
-            {
-                BatchSegment next = segments[j];
-                int nextPer = Fleet.Groups[next.Group].SensorsPerDevice;
-                if (next.TimestampMs != lead.TimestampMs || next.Group <= segments[j - 1].Group
-                    || next.ChannelStart / nextPer != firstDevice || next.ChannelCount / nextPer != deviceCount)
-                {
-                    break;
-                }
-                _runEnd[j++] = -1;
-            }
-            _runEnd[i] = j;
-            i = j;
-        }
+        WideRuns.Find(Fleet, segments, _runEnd);
         _runsBatch = batch;
         _runsSequence = batch.Sequence;
         _runsCount = segments.Length;

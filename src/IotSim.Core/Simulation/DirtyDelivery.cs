@@ -32,6 +32,8 @@ internal sealed class DirtyDelivery : IDisposable
     private readonly PriorityQueue<Copy, (long Due, long TimestampMs, int Device, int Group, long Order)> _pending = new();
     private readonly LabelWriter? _labels;
     private long _order;
+    private int[] _runEnd = new int[16];
+    private int[] _runSlots = new int[16];
 
     public DirtyDelivery(Fleet fleet)
     {
@@ -99,13 +101,13 @@ internal sealed class DirtyDelivery : IDisposable
     {
         int segmentCount = batch.SegmentCount;
         long streamMs = long.MinValue;
-        bool wide = _fleet.Scenario.Shape == OutputShape.Wide;
+        // A wide row holds every group due at the timestamp: its parts (a segment and the rest of its run) are delivered
+        // together, so a copy waits until the room for all of them is there.
+        int[]? runSlots = _fleet.Scenario.Shape == OutputShape.Wide ? RunSlots(batch) : null;
         for (int i = 0; i < segmentCount; i++)
         {
             BatchSegment seg = batch.Segments[i];
-            // A wide row holds every group due at the timestamp: its parts (this segment and the rest of its run) are
-            // delivered together, so a copy waits until the room for all of them is there.
-            int remaining = wide ? RunSlotsFrom(batch, i) : 0;
+            int remaining = runSlots?[i] ?? 0;
             streamMs = Math.Max(streamMs, seg.TimestampMs);
             IntervalGroup group = _fleet.Groups[seg.Group];
             int per = group.SensorsPerDevice;
@@ -199,25 +201,23 @@ internal sealed class DirtyDelivery : IDisposable
 
     private bool WillBeHeld(uint h) => Hash32.Unit(h) < _late;
 
-    /// <summary>Slots per device of segment <paramref name="index"/> and the segments after it in its wide run.</summary>
-    private int RunSlotsFrom(ReadingBatch batch, int index)
+    /// <summary>Per segment: slots per device of it and of the segments after it in its wide run (a row's remaining parts).</summary>
+    private int[] RunSlots(ReadingBatch batch)
     {
         ReadOnlySpan<BatchSegment> segments = batch.Segments;
-        BatchSegment lead = segments[index];
-        int per = _fleet.Groups[lead.Group].SensorsPerDevice;
-        int slots = per;
-        for (int j = index + 1; j < segments.Length; j++)
+        if (_runEnd.Length < segments.Length) _runEnd = new int[Math.Max(segments.Length, _runEnd.Length * 2)];
+        if (_runSlots.Length < segments.Length) _runSlots = new int[_runEnd.Length];
+        WideRuns.Find(_fleet, segments, _runEnd);
+        for (int i = 0; i < segments.Length; i++)
         {
-            BatchSegment next = segments[j];
-            int nextPer = _fleet.Groups[next.Group].SensorsPerDevice;
-            if (next.TimestampMs != lead.TimestampMs || next.Group <= segments[j - 1].Group
-                || next.ChannelStart / nextPer != lead.ChannelStart / per || next.ChannelCount / nextPer != lead.ChannelCount / per)
+            if (_runEnd[i] < 0) continue;
+            for (int j = _runEnd[i] - 1, after = 0; j >= i; j--)
             {
-                break;
+                after += _fleet.Groups[segments[j].Group].SensorsPerDevice;
+                _runSlots[j] = after;
             }
-            slots += nextPer;
         }
-        return slots;
+        return _runSlots;
     }
 
     private static void Hold(ReadingBatch batch, int at, int per)
