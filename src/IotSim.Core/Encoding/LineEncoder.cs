@@ -167,7 +167,7 @@ internal sealed class LineEncoder : ReadingEncoder
     private void EncodeWide(ReadingBatch batch, in BatchSegment segment, int channelFrom, int channelCount, IBufferWriter<byte> output)
     {
         ReadOnlySpan<BatchSegment> segments = batch.Segments;
-        int index = IndexOf(segments, segment.Offset);
+        int index = WideRuns.IndexOf(segments, segment.Offset);
         PrepareRuns(batch, segments);
         int end = _runEnd[index];
         if (end < 0) return; // written with the first segment of its run
@@ -290,20 +290,6 @@ internal sealed class LineEncoder : ReadingEncoder
             tags = Utf8(text.ToString());
         }
         return tags;
-    }
-
-    private static int IndexOf(ReadOnlySpan<BatchSegment> segments, int offset)
-    {
-        int lo = 0, hi = segments.Length - 1;
-        while (lo <= hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            int o = segments[mid].Offset;
-            if (o == offset) return mid;
-            if (o < offset) lo = mid + 1;
-            else hi = mid - 1;
-        }
-        throw new ArgumentException("the segment is not one of the batch's segments", nameof(offset));
     }
 
     private void PrepareRuns(ReadingBatch batch, ReadOnlySpan<BatchSegment> segments)

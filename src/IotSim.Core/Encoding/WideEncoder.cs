@@ -111,7 +111,7 @@ internal sealed class WideEncoder : ReadingEncoder
     {
         IntervalGroup group = CheckRange(batch, segment, channelFrom, channelCount);
         ReadOnlySpan<BatchSegment> segments = batch.Segments;
-        int index = IndexOf(segments, segment.Offset);
+        int index = WideRuns.IndexOf(segments, segment.Offset);
         PrepareRuns(batch, segments);
         int end = _runEnd[index];
         if (end < 0)
@@ -197,20 +197,6 @@ internal sealed class WideEncoder : ReadingEncoder
             writer.Advance(pos);
         }
         writer.Flush();
-    }
-
-    private static int IndexOf(ReadOnlySpan<BatchSegment> segments, int offset)
-    {
-        int lo = 0, hi = segments.Length - 1;
-        while (lo <= hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            int o = segments[mid].Offset;
-            if (o == offset) return mid;
-            if (o < offset) lo = mid + 1;
-            else hi = mid - 1;
-        }
-        throw new ArgumentException("the segment is not one of the batch's segments", nameof(offset));
     }
 
     /// <summary>Finds the runs of the batch: consecutive segments of one timestamp over the same devices, in group order.</summary>

@@ -10,6 +10,21 @@ namespace IotSim.Core.Simulation;
 [Experimental("IOTSIM001")]
 public static class WideRuns
 {
+    /// <summary>The index of the segment whose slots start at <paramref name="offset"/> (segments are in offset order).</summary>
+    public static int IndexOf(ReadOnlySpan<BatchSegment> segments, int offset)
+    {
+        int lo = 0, hi = segments.Length - 1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            int o = segments[mid].Offset;
+            if (o == offset) return mid;
+            if (o < offset) lo = mid + 1;
+            else hi = mid - 1;
+        }
+        throw new ArgumentException("the segment is not one of the batch's segments", nameof(offset));
+    }
+
     /// <summary>
     /// Fills <paramref name="runEnd"/> (at least as long as <paramref name="segments"/>): for the first segment of each
     /// run, the index after its last segment; for the other segments of a run, −1.
