@@ -95,6 +95,21 @@ internal sealed class Columns
         Readings = 0;
     }
 
+    /// <summary>Smallest and largest time of the gathered rows, and nulls in the value (narrow) column: file statistics.</summary>
+    public (DateTime Min, DateTime Max, long ValueNulls) Stats()
+    {
+        DateTime min = DateTime.MaxValue, max = DateTime.MinValue;
+        long nulls = 0;
+        for (int i = 0; i < Count; i++)
+        {
+            DateTime t = _time[i];
+            if (t < min) min = t;
+            if (t > max) max = t;
+            if (!_wide && _value[i] is null) nulls++;
+        }
+        return (min, max, nulls);
+    }
+
     /// <summary>Gathers rows until the row group is full, the data time reaches <paramref name="endMs"/>, or <paramref name="rowLimit"/> more rows.</summary>
     public void Fill(long endMs, long rowLimit)
     {

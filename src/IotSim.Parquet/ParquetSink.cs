@@ -29,9 +29,18 @@ public sealed record ParquetSinkOptions
     /// <summary>Hive-style <c>date=YYYY-MM-DD/</c> folders (a new file at each UTC midnight of data time).</summary>
     public bool PartitionByDate { get; init; }
 
+    /// <summary>File name prefix (default: the name).</summary>
+    public string? FilePrefix { get; init; }
+
+    /// <summary>Called once a file has its final name (e.g. to commit it to a table log); the sink's delivered count includes the file only after it returns.</summary>
+    internal Func<CompletedFile, CancellationToken, Task>? OnCompleted { get; init; }
+
     /// <summary>Column compression.</summary>
     public CompressionMethod Compression { get; init; } = CompressionMethod.Snappy;
 }
+
+/// <summary>A Parquet file given its final name, with the statistics a table log records.</summary>
+internal sealed record CompletedFile(string Path, string? PartitionDate, long Rows, long Readings, long Bytes, DateTime MinTime, DateTime MaxTime, long ValueNulls);
 
 /// <summary>
 /// Writes Parquet files: columns gathered from the batches into one row group of <see cref="ParquetSinkOptions.RowGroupRows"/>
@@ -68,11 +77,17 @@ public sealed class ParquetSink : IReadingSink
     /// <inheritdoc/>
     public string Name => _options.Name;
 
+    /// <summary>The sink's settings.</summary>
+    public ParquetSinkOptions Options => _options;
+
     /// <inheritdoc/>
     public long? ConfirmedReadings => Interlocked.Read(ref _confirmed);
 
     /// <inheritdoc/>
     public string? Location => $"{_options.Path}: {_files.Count} file(s) complete ({ConfirmedReadings:N0} readings)";
+
+    /// <summary>Whether the files hold wide rows (known once open).</summary>
+    internal bool Wide { get; private set; }
 
     /// <summary>The completed files, in order.</summary>
     public IReadOnlyList<string> Files => _files;
@@ -82,6 +97,7 @@ public sealed class ParquetSink : IReadingSink
     {
         _fleet = fleet ?? throw new ArgumentNullException(nameof(fleet));
         bool wide = fleet.Scenario.Shape == OutputShape.Wide;
+        Wide = wide;
         var fields = new List<DataField>
         {
             new DateTimeDataField("time", DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: false),
@@ -175,7 +191,8 @@ public sealed class ParquetSink : IReadingSink
         }
         _fileEndMs = end;
         Shard shard = fleet.Scenario.Shard;
-        _final = System.IO.Path.Combine(folder, $"{_options.Name}-{time:yyyyMMdd'T'HHmmssfff'Z'}-{shard.Index}of{shard.Count}-{_sequence++:D4}.parquet");
+        _final = System.IO.Path.Combine(folder, $"{_options.FilePrefix ?? _options.Name}-{time:yyyyMMdd'T'HHmmssfff'Z'}-{shard.Index}of{shard.Count}-{_sequence++:D4}.parquet");
+        _partition = _options.PartitionByDate ? time.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : null;
         _partial = _final + ".partial";
         _stream = new FileStream(_partial, FileMode.Create, FileAccess.ReadWrite, FileShare.Read, 1 << 20);
         var options = new ParquetOptions { CompressionMethod = _options.Compression, CompressionLevel = System.IO.Compression.CompressionLevel.Fastest };
@@ -187,12 +204,24 @@ public sealed class ParquetSink : IReadingSink
         };
         _fileRows = 0;
         _fileReadings = 0;
+        _minTime = DateTime.MaxValue;
+        _maxTime = DateTime.MinValue;
+        _valueNulls = 0;
     }
+
+    private string? _partition;
+    private DateTime _minTime;
+    private DateTime _maxTime;
+    private long _valueNulls;
 
     private async Task FlushRowGroupAsync(CancellationToken cancellationToken)
     {
         Columns columns = _columns!;
         if (columns.Count == 0 || _writer is null) return;
+        var (min, max, nulls) = columns.Stats();
+        _minTime = min < _minTime ? min : _minTime;
+        _maxTime = max > _maxTime ? max : _maxTime;
+        _valueNulls += nulls;
         using (ParquetRowGroupWriter group = _writer.CreateRowGroup())
         {
             await columns.WriteAsync(group, _fields, cancellationToken).ConfigureAwait(false);
@@ -217,6 +246,10 @@ public sealed class ParquetSink : IReadingSink
         }
         File.Move(_partial!, _final!, overwrite: false);
         _files.Add(_final!);
+        if (_options.OnCompleted is { } completed)
+        {
+            await completed(new CompletedFile(_final!, _partition, _fileRows, _fileReadings, new FileInfo(_final!).Length, _minTime, _maxTime, _valueNulls), CancellationToken.None).ConfigureAwait(false);
+        }
         Interlocked.Add(ref _confirmed, _fileReadings);
     }
 }

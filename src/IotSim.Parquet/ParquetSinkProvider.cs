@@ -54,3 +54,26 @@ public sealed class ParquetSinkProvider : ISinkProvider
         });
     }
 }
+
+/// <summary>The <c>delta</c> sink type: a Delta Lake table of Parquet files (the parquet sink's keys).</summary>
+public sealed class DeltaSinkProvider : ISinkProvider
+{
+    /// <inheritdoc/>
+    public string Type => "delta";
+
+    /// <inheritdoc/>
+    public string Description => "A Delta Lake table: Parquet files committed to _delta_log as they complete (add actions with statistics), optimistic commits so several shards append to one table; optional date partitions.";
+
+    /// <inheritdoc/>
+    public IReadOnlyList<OptionSpec> Options => new ParquetSinkProvider().Options;
+
+    /// <inheritdoc/>
+    public SinkCapabilities Capabilities { get; } = new(Ordered: true, ParallelWriters: false, []);
+
+    /// <inheritdoc/>
+    public IReadingSink Create(SinkOptions options, SinkContext context)
+    {
+        var parquet = (ParquetSink)new ParquetSinkProvider().Create(options, context);
+        return new DeltaSink(parquet.Options with { Name = options.Name ?? Type });
+    }
+}
