@@ -73,6 +73,43 @@ public sealed class KafkaSinkTests : IDisposable
         Assert.Equal(expected, actual);
     }
 
+    [Fact]
+    public async Task BrokersDownAndUp_WithIdempotence_NothingLostOrDuplicated()
+    {
+        _cluster.CreateTopic("outage", 6);
+        Task? restore = null;
+        int batches = 0;
+        var sim = new Simulator(Mining() with { BatchSize = 1000 });
+        sim.AddSink(new CallbackSink((_, _) =>
+        {
+            if (++batches == 3)
+            {
+                for (int b = 1; b <= 3; b++) _cluster.SetBroker(b, up: false);
+                restore = Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None).ContinueWith(_ =>
+                {
+                    for (int b = 1; b <= 3; b++) _cluster.SetBroker(b, up: true);
+                }, TaskScheduler.Default);
+            }
+            return ValueTask.CompletedTask;
+        }), new SinkOptions { Type = "api", QueueCapacity = 1 });
+        sim.AddSink(new KafkaSink(new KafkaSinkOptions
+        {
+            Brokers = _cluster.Bootstraps,
+            Topic = "outage",
+            Properties = new Dictionary<string, string> { ["enable.idempotence"] = "true", ["acks"] = "all", ["message.timeout.ms"] = "60000" },
+        }));
+        RunReport report = await sim.RunAsync();
+        if (restore is not null) await restore;
+        Assert.NotNull(restore);
+        // Nothing could be acknowledged while every broker was down: the run waited for them to come back.
+        Assert.True(report.Wall >= TimeSpan.FromSeconds(1.5), $"{report.Wall}");
+        Assert.True(report.Succeeded, report.Sinks[1].Error);
+        Assert.Equal(report.Generated, report.Sinks[1].Delivered);
+        var messages = ConsumeAll("outage", report.Generated);
+        Assert.Equal(report.Generated, messages.Count);
+        Assert.Equal(messages.Count, messages.Select(m => m.Value).Distinct().Count());
+    }
+
     private static string AnomalyKindName(string label) => AnomalyKinds.TryParse(label, out AnomalyKind kind) ? kind.ToString() : label;
 
     [Fact]

@@ -44,6 +44,14 @@ public sealed unsafe class MockCluster : IDisposable
         }
     }
 
+    /// <summary>Takes broker <paramref name="id"/> (1-based) down or brings it up (<c>rd_kafka_mock_broker_set_down/up</c>).</summary>
+    public void SetBroker(int id, bool up)
+    {
+        var set = (delegate* unmanaged<nint, int, int>)NativeLibrary.GetExport(_library, up ? "rd_kafka_mock_broker_set_up" : "rd_kafka_mock_broker_set_down");
+        int err = set(_cluster, id);
+        if (err != 0) throw new InvalidOperationException($"rd_kafka_mock_broker_set_{(up ? "up" : "down")}({id}): error {err}");
+    }
+
     public void Dispose()
     {
         ((delegate* unmanaged<nint, void>)NativeLibrary.GetExport(_library, "rd_kafka_mock_cluster_destroy"))(_cluster);
