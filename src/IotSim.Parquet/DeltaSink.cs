@@ -15,7 +15,7 @@ namespace IotSim.Parquet;
 /// created only if it does not exist (a hard link, atomic on POSIX), and a writer that loses the race retries at the
 /// next version, so several shards can append to one table. Delivered counts the readings of committed files.
 /// </summary>
-public sealed class DeltaSink : IReadingSink
+public sealed partial class DeltaSink : IReadingSink
 {
     private readonly ParquetSinkOptions _options;
     private readonly ParquetSink _parquet;
@@ -147,7 +147,12 @@ public sealed class DeltaSink : IReadingSink
         throw new IOException($"{Name}: could not commit {relative} to {LogPath} after 10,000 attempts");
     }
 
-    /// <summary>Creates version <paramref name="version"/> with <paramref name="text"/> unless it exists (then false): written aside, then linked into place.</summary>
+    /// <summary>
+    /// Creates version <paramref name="version"/> with <paramref name="text"/> unless it exists (then false). The file is
+    /// written aside and hard-linked into place: link(2) fails with EEXIST if another writer got there first, atomically
+    /// (File.Move without overwrite checks and renames in two steps, so two writers could both "win" and one commit
+    /// would silently replace the other).
+    /// </summary>
     private bool TryCommit(long version, string text)
     {
         string target = VersionPath(version);
@@ -155,15 +160,33 @@ public sealed class DeltaSink : IReadingSink
         File.WriteAllText(temp, text);
         try
         {
-            File.Move(temp, target, overwrite: false);
-            return true;
+            if (OperatingSystem.IsWindows())
+            {
+                try
+                {
+                    File.Move(temp, target, overwrite: false); // MoveFileEx without replace is atomic on NTFS
+                    return true;
+                }
+                catch (IOException) when (File.Exists(target))
+                {
+                    return false;
+                }
+            }
+            if (Link(temp, target) == 0) return true;
+            int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            if (errno == EEXIST) return false;
+            throw new IOException($"{Name}: cannot create {target}: link failed with errno {errno}");
         }
-        catch (IOException) when (File.Exists(target))
+        finally
         {
             File.Delete(temp);
-            return false;
         }
     }
+
+    private const int EEXIST = 17;
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "link", StringMarshalling = System.Runtime.InteropServices.StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Link(string existing, string created);
 
     private long LatestVersion()
     {
