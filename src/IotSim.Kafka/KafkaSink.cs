@@ -152,13 +152,12 @@ public sealed class KafkaSink : IReadingSink
         var walker = new SegmentWalker(batch);
 #pragma warning restore IOTSIM001
         int start = 0;
-        Span<byte> id = stackalloc byte[_fleet!.MaxDeviceIdBytes];
         while (start < text.Length)
         {
             int end = text.Span[start..].IndexOf((byte)'\n') + start;
             walker.MoveNext();
             var message = new Message<byte[]?, byte[]> { Value = text.Span[start..end].ToArray() };
-            if (_options.Key == "device") message.Key = id[.._fleet.FormatDeviceId(walker.Device, id)].ToArray();
+            if (_options.Key == "device") message.Key = KeyOf(walker.Device);
             string topic = _topicOf![walker.Sensor];
             while (true)
             {
@@ -178,6 +177,16 @@ public sealed class KafkaSink : IReadingSink
         }
         await Task.CompletedTask.ConfigureAwait(false);
     }
+
+    /// <summary>The device's id as a message key, encoded once per device (librdkafka copies keys, so one array serves every message).</summary>
+    private byte[] KeyOf(int device)
+    {
+        Fleet fleet = _fleet!;
+        _keys ??= new byte[fleet.EndDevice - fleet.FirstDevice][];
+        return _keys[device - fleet.FirstDevice] ??= System.Text.Encoding.UTF8.GetBytes(fleet.DeviceId(device));
+    }
+
+    private byte[]?[]? _keys;
 
     /// <inheritdoc/>
     public ValueTask CompleteAsync(CancellationToken cancellationToken)

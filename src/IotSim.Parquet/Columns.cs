@@ -26,7 +26,6 @@ internal sealed class Columns
     private readonly string?[] _deviceIds;
     private readonly string[] _sensorNames;
     private readonly string?[] _labels;
-    private readonly (int Group, int Index)[] _groupOf;
     private readonly StringBuilder _text = new();
     private ReadingBatch? _batch;
     private int _segment;
@@ -44,12 +43,6 @@ internal sealed class Columns
         _deviceIds = new string?[fleet.EndDevice - fleet.FirstDevice];
         _sensorNames = [.. fleet.Sensors.Select(s => s.Name)];
         _labels = [.. Enumerable.Range(0, AnomalyKinds.Count).Select(k => k == 0 ? null : AnomalyKinds.ToName((AnomalyKind)k))];
-        _groupOf = new (int, int)[fleet.Sensors.Count];
-        for (int g = 0; g < fleet.Groups.Count; g++)
-        {
-            IReadOnlyList<int> indices = fleet.Groups[g].SensorIndices;
-            for (int k = 0; k < indices.Count; k++) _groupOf[indices[k]] = (g, k);
-        }
         if (wide)
         {
             _wideValues = [.. fleet.Sensors.Select(_ => new float?[capacity])];
@@ -176,7 +169,7 @@ internal sealed class Columns
             _text.Clear();
             for (int s = 0; s < _wideValues.Length; s++)
             {
-                var (g, k) = _groupOf[s];
+                var (g, k) = _fleet.SlotOf(s);
                 int at = bases[g] < 0 ? -1 : bases[g] + _device * _fleet.Groups[g].SensorsPerDevice + k;
                 byte flag = at < 0 ? ReadingFlags.Omitted : batch.Flags[at];
                 int kind = flag & ReadingFlags.KindMask;

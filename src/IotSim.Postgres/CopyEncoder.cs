@@ -41,7 +41,6 @@ internal sealed class CopyEncoder
     private readonly byte[][] _kindField;
     private readonly byte[][] _labelText;
     private readonly byte[][] _sensorNames;
-    private readonly (int Group, int Index)[] _groupOf;
     private readonly bool _skew;
     private readonly int _maxDeviceRow;
     private readonly byte[] _labels;
@@ -57,12 +56,6 @@ internal sealed class CopyEncoder
         int kinds = AnomalyKinds.Count;
         _labelText = [.. Enumerable.Range(0, kinds).Select(k => Encoding.UTF8.GetBytes(AnomalyKinds.ToName((AnomalyKind)k)))];
         _kindField = [.. Enumerable.Range(0, kinds).Select(k => k == 0 ? NullField() : TextField(_labelText[k]))];
-        _groupOf = new (int, int)[fleet.Sensors.Count];
-        for (int g = 0; g < fleet.Groups.Count; g++)
-        {
-            IReadOnlyList<int> indices = fleet.Groups[g].SensorIndices;
-            for (int k = 0; k < indices.Count; k++) _groupOf[indices[k]] = (g, k);
-        }
         int id = 4 + fleet.MaxDeviceIdBytes;
         int labelMax = _kindField.Max(f => f.Length);
         int valueField = 4 + (layout.Double ? 8 : 4);
@@ -192,7 +185,7 @@ internal sealed class CopyEncoder
                 byte[] labels = _labels;
                 for (int s = 0; s < _sensorNames.Length; s++)
                 {
-                    var (g, k) = _groupOf[s];
+                    var (g, k) = _fleet.SlotOf(s);
                     int baseAt = bases[g];
                     if (baseAt < 0)
                     {

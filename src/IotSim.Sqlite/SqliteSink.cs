@@ -254,7 +254,6 @@ public sealed class SqliteSink : IReadingSink
         private readonly sqlite3_stmt _insert;
         private readonly byte[][] _sensorNames;
         private readonly byte[][] _labels;
-        private readonly (int Group, int Index)[] _groupOf;
         private readonly DeviceRow?[] _devices;
         private readonly bool _skew;
         private readonly int[] _precision;
@@ -279,12 +278,6 @@ public sealed class SqliteSink : IReadingSink
             _precision = [.. fleet.Precision];
             _sensorNames = [.. fleet.Sensors.Select(s => Encoding.UTF8.GetBytes(s.Name))];
             _labels = [.. Enumerable.Range(0, AnomalyKinds.Count).Select(k => Encoding.UTF8.GetBytes(AnomalyKinds.ToName((AnomalyKind)k)))];
-            _groupOf = new (int, int)[fleet.Sensors.Count];
-            for (int g = 0; g < fleet.Groups.Count; g++)
-            {
-                IReadOnlyList<int> indices = fleet.Groups[g].SensorIndices;
-                for (int k = 0; k < indices.Count; k++) _groupOf[indices[k]] = (g, k);
-            }
             _devices = layout.Wide ? new DeviceRow?[fleet.EndDevice - fleet.FirstDevice] : [];
         }
 
@@ -378,7 +371,7 @@ public sealed class SqliteSink : IReadingSink
                     _anomalies.Clear();
                     for (int s = 0; s < sensors; s++)
                     {
-                        var (g, k) = _groupOf[s];
+                        var (g, k) = _fleet.SlotOf(s);
                         int at = bases[g] < 0 ? -1 : bases[g] + _device * _fleet.Groups[g].SensorsPerDevice + k;
                         byte flag = at < 0 ? ReadingFlags.Omitted : batch.Flags[at];
                         int kind = flag & ReadingFlags.KindMask;

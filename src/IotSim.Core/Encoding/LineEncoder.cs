@@ -32,7 +32,6 @@ internal sealed class LineEncoder : ReadingEncoder
     private readonly string[] _fields;
     private readonly byte[]?[] _deviceTags;
     private readonly byte[] _wideHead;
-    private readonly (int Group, int Index)[] _groupOf;
     private readonly int _budget;
     private readonly byte[] _time = new byte[24];
     private int[] _runEnd = new int[16];
@@ -90,12 +89,6 @@ internal sealed class LineEncoder : ReadingEncoder
         _wideHead = Utf8(EscapeMeasurement(wideMeasurement) + ",device_id=");
         _kinds = [.. Enumerable.Range(0, AnomalyKinds.Count).Select(k => k == 0 ? [] : Utf8(",anomaly=\"" + Label(k) + "\""))];
         _labels = [.. Enumerable.Range(0, AnomalyKinds.Count).Select(k => Utf8(Label(k)))];
-        _groupOf = new (int, int)[sensors];
-        for (int g = 0; g < fleet.Groups.Count; g++)
-        {
-            IReadOnlyList<int> indices = fleet.Groups[g].SensorIndices;
-            for (int k = 0; k < indices.Count; k++) _groupOf[indices[k]] = (g, k);
-        }
         int tagBudget = fleet.MaxDeviceIdBytes + _fields.Length * 600;
         int perReading = _heads.Max(h => h.Length) + _mids.Max(h => h.Length) + tagBudget + ByteWriter.MaxValueBytes + _kinds.Max(k => k.Length) + 32 + 16;
         int wideRow = _wideHead.Length + tagBudget + _wideKeys.Sum(k => k.Length + 1 + ByteWriter.MaxValueBytes)
@@ -199,7 +192,7 @@ internal sealed class LineEncoder : ReadingEncoder
             int labelled = 0, present = 0;
             for (int s = 0; s < _wideKeys.Length; s++)
             {
-                var (g, k) = _groupOf[s];
+                var (g, k) = Fleet.SlotOf(s);
                 if (bases[g] < 0) continue;
                 int at = bases[g] + dl * Fleet.Groups[g].SensorsPerDevice + k;
                 byte flag = flags[at];
@@ -218,7 +211,7 @@ internal sealed class LineEncoder : ReadingEncoder
                 bool first = true;
                 for (int s = 0; s < _wideKeys.Length; s++)
                 {
-                    var (g, k) = _groupOf[s];
+                    var (g, k) = Fleet.SlotOf(s);
                     if (bases[g] < 0) continue;
                     int kind = flags[bases[g] + dl * Fleet.Groups[g].SensorsPerDevice + k] & SensorKernel.KindMask;
                     if (kind == 0) continue;

@@ -78,19 +78,13 @@ internal sealed class WideEncoder : ReadingEncoder
         }
         // One column per sensor in the fleet's order: CSV writes a comma before every cell (empty or not); JSON writes the
         // key only for a present reading.
-        var groupOf = new (int Group, int Index)[fleet.Sensors.Count];
-        for (int g = 0; g < fleet.Groups.Count; g++)
-        {
-            IReadOnlyList<int> indices = fleet.Groups[g].SensorIndices;
-            for (int k = 0; k < indices.Count; k++) groupOf[indices[k]] = (g, k);
-        }
         _columns = new Column[fleet.Sensors.Count];
         int budget = _flagType.Max(e => e.Length) + _labelsEnd.Length + PaddedBytes.Padding;
         for (int sensor = 0; sensor < _columns.Length; sensor++)
         {
             int precision = fleet.Precision[sensor];
             PaddedBytes pre = PaddedBytes.From(_csv ? "," : ",\"" + TextEscaping.Json(fleet.Sensors[sensor].Name) + "\":");
-            var (g, k) = groupOf[sensor];
+            var (g, k) = fleet.SlotOf(sensor);
             _columns[sensor] = new Column(pre, ScaleOf(precision), precision, g, k, fleet.Groups[g].SensorsPerDevice, sensor);
             budget += pre.Length + ByteWriter.MaxValueBytes;
         }

@@ -301,7 +301,10 @@ internal sealed class DirtyDelivery : IDisposable
             }
             dst[pos++] = (byte)',';
             _buffer.Advance(pos);
-            _buffer.Write(Encoding.UTF8.GetBytes(TextEscaping.Csv(_fleet.DeviceId(device))));
+            Span<byte> id = _buffer.GetSpan(_fleet.MaxDeviceIdBytes);
+            int idLength = _fleet.FormatDeviceId(device, id);
+            if (id[..idLength].IndexOfAny(",\"\r\n"u8) < 0) _buffer.Advance(idLength);
+            else _buffer.Write(Encoding.UTF8.GetBytes(TextEscaping.Csv(_fleet.DeviceId(device)))); // needs CSV quoting
             dst = _buffer.GetSpan(64);
             pos = 0;
             dst[pos++] = (byte)',';

@@ -62,6 +62,24 @@ public sealed class Fleet
     /// <summary>Interval groups in ascending interval order.</summary>
     public IReadOnlyList<IntervalGroup> Groups { get; private set; }
 
+    private (int Group, int Index)[]? _slots;
+
+    /// <summary>Where a sensor's readings sit in a batch: its interval group and its position among the group's sensors of a device.</summary>
+    public (int Group, int Index) SlotOf(int sensor)
+    {
+        if (_slots is null)
+        {
+            var slots = new (int, int)[Sensors.Count];
+            for (int g = 0; g < Groups.Count; g++)
+            {
+                IReadOnlyList<int> indices = Groups[g].SensorIndices;
+                for (int k = 0; k < indices.Count; k++) slots[indices[k]] = (g, k);
+            }
+            _slots = slots;
+        }
+        return _slots[sensor];
+    }
+
     /// <summary>Readings the run will generate before omissions (long.MaxValue when unbounded).</summary>
     public long PlannedReadings
     {
