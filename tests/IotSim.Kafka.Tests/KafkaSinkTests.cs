@@ -10,7 +10,7 @@ namespace IotSim.Kafka.Tests;
 /// <summary>The kafka sink against librdkafka's mock cluster: a consumer reads back every message.</summary>
 public sealed class KafkaSinkTests : IDisposable
 {
-    private readonly MockCluster _cluster = new();
+    private readonly KafkaMockCluster _cluster = new();
 
     public void Dispose() => _cluster.Dispose();
 
