@@ -17,13 +17,13 @@ internal sealed class Columns
     private readonly bool _skew;
     private readonly DateTime[] _time;
     private readonly string[] _deviceColumn;
-    private readonly string[] _sensor;
-    private readonly float?[] _value;
     private readonly string?[] _anomaly;
     private readonly float?[][] _wideValues;
     private readonly bool[] _flag;
     private readonly string?[] _anomalies;
     private readonly string?[] _deviceIds;
+    private readonly NarrowParquetWriter.RowGroup? _rows;
+    private readonly int _capacity;
     private readonly string[] _sensorNames;
     private readonly string?[] _labels;
     private readonly StringBuilder _text = new();
@@ -38,25 +38,32 @@ internal sealed class Columns
         _fleet = fleet;
         _wide = wide;
         _skew = fleet.Scenario.Dirty.ClockSkew > 0;
-        _time = new DateTime[capacity];
-        _deviceColumn = new string[capacity];
         _deviceIds = new string?[fleet.EndDevice - fleet.FirstDevice];
+        _capacity = capacity;
         _sensorNames = [.. fleet.Sensors.Select(s => s.Name)];
         _labels = [.. Enumerable.Range(0, AnomalyKinds.Count).Select(k => k == 0 ? null : AnomalyKinds.ToName((AnomalyKind)k))];
         if (wide)
         {
+            _time = new DateTime[capacity];
+            _deviceColumn = new string[capacity];
+            _rows = null;
             _wideValues = [.. fleet.Sensors.Select(_ => new float?[capacity])];
             _flag = new bool[capacity];
             _anomalies = new string?[capacity];
             _anomaly = new string?[capacity];
-            _sensor = [];
-            _value = [];
         }
         else
         {
-            _sensor = new string[capacity];
-            _value = new float?[capacity];
-            _anomaly = new string?[capacity];
+            // Narrow rows are gathered raw (indices and numbers) for the hand-written writer.
+            _rows = new NarrowParquetWriter.RowGroup(capacity)
+            {
+                Devices = new byte[fleet.EndDevice - fleet.FirstDevice][],
+                Sensors = [.. fleet.Sensors.Select(s => Encoding.UTF8.GetBytes(s.Name))],
+                Labels = [.. Enumerable.Range(0, AnomalyKinds.Count).Select(k => Encoding.UTF8.GetBytes(AnomalyKinds.ToName((AnomalyKind)k)))],
+            };
+            _time = [];
+            _deviceColumn = [];
+            _anomaly = [];
             _wideValues = [];
             _flag = [];
             _anomalies = [];
@@ -93,12 +100,23 @@ internal sealed class Columns
     {
         DateTime min = DateTime.MaxValue, max = DateTime.MinValue;
         long nulls = 0;
+        if (_rows is { } rows)
+        {
+            long lo = long.MaxValue, hi = long.MinValue;
+            for (int i = 0; i < Count; i++)
+            {
+                lo = Math.Min(lo, rows.TimeMicros[i]);
+                hi = Math.Max(hi, rows.TimeMicros[i]);
+                nulls += float.IsNaN(rows.Value[i]) ? 1 : 0;
+            }
+            return Count == 0 ? (min, max, 0) : (DateTime.UnixEpoch.AddTicks(lo * 10), DateTime.UnixEpoch.AddTicks(hi * 10), nulls);
+        }
         for (int i = 0; i < Count; i++)
         {
             DateTime t = _time[i];
             if (t < min) min = t;
             if (t > max) max = t;
-            if (!_wide && _value[i] is null) nulls++;
+
         }
         return (min, max, nulls);
     }
@@ -107,7 +125,7 @@ internal sealed class Columns
     public void Fill(long endMs, long rowLimit)
     {
         ReadingBatch batch = _batch!;
-        int capacity = _time.Length;
+        int capacity = _capacity;
         long limit = Math.Min(capacity, Count + Math.Clamp(rowLimit, 0, capacity));
         while (_segment < batch.SegmentCount && Count < limit)
         {
@@ -123,23 +141,29 @@ internal sealed class Columns
         IntervalGroup group = _fleet.Groups[seg.Group];
         int per = group.SensorsPerDevice;
         int devices = seg.ChannelCount / per;
+        NarrowParquetWriter.RowGroup rows = _rows!;
+        byte[] flags = batch.Flags;
+        float[] values = batch.Values;
+        int[] sensorIndices = group.SensorIndices as int[] ?? [.. group.SensorIndices];
         for (; _device < devices; _device++, _reading = 0)
         {
             int device = _fleet.FirstDevice + seg.ChannelStart / per + _device;
+            int local = device - _fleet.FirstDevice;
+            rows.Devices[local] ??= Encoding.UTF8.GetBytes(_fleet.DeviceId(device));
+            long micros = (_skew ? seg.TimestampMs + _fleet.ClockSkewMs(device) : seg.TimestampMs) * 1000;
             int at = seg.Offset + _device * per;
             for (; _reading < per; _reading++)
             {
-                byte flag = batch.Flags[at + _reading];
+                byte flag = flags[at + _reading];
                 if (!ReadingFlags.IsPresent(flag)) continue;
                 if (Count == limit) return;
                 int row = Count++;
                 Readings++;
-                _time[row] = Time(seg.TimestampMs, device);
-                _deviceColumn[row] = DeviceId(device);
-                _sensor[row] = _sensorNames[group.SensorIndices[_reading]];
-                float value = batch.Values[at + _reading];
-                _value[row] = float.IsNaN(value) ? null : value;
-                _anomaly[row] = _labels[flag & ReadingFlags.KindMask];
+                rows.TimeMicros[row] = micros;
+                rows.Device[row] = local;
+                rows.Sensor[row] = sensorIndices[_reading];
+                rows.Value[row] = values[at + _reading];
+                rows.Label[row] = flag & ReadingFlags.KindMask;
             }
         }
         _segment++;
@@ -197,13 +221,19 @@ internal sealed class Columns
         SkipEmpty();
     }
 
-    /// <summary>Hands the gathered columns to a row group.</summary>
+    /// <summary>Writes the gathered narrow rows as the next row group of <paramref name="writer"/>.</summary>
+    public void WriteNarrow(NarrowParquetWriter writer)
+    {
+        _rows!.Count = Count;
+        writer.Write(_rows);
+    }
+
+    /// <summary>Hands the gathered wide columns to a row group.</summary>
     public async Task WriteAsync(ParquetRowGroupWriter group, DataField[] fields, CancellationToken cancellationToken)
     {
         int n = Count;
         await group.WriteAsync(fields[0], new ReadOnlyMemory<DateTime>(_time, 0, n), null, null, cancellationToken).ConfigureAwait(false);
         await group.WriteAsync(fields[1], new ArraySegment<string>(_deviceColumn, 0, n)).ConfigureAwait(false);
-        if (_wide)
         {
             for (int s = 0; s < _wideValues.Length; s++)
             {
@@ -213,12 +243,6 @@ internal sealed class Columns
             await group.WriteAsync(fields[at], new ReadOnlyMemory<bool>(_flag, 0, n), null, null, cancellationToken).ConfigureAwait(false);
             await group.WriteAsync(fields[at + 1], new ArraySegment<string>(_anomaly!, 0, n)).ConfigureAwait(false);
             await group.WriteAsync(fields[at + 2], new ArraySegment<string>(_anomalies!, 0, n)).ConfigureAwait(false);
-        }
-        else
-        {
-            await group.WriteAsync(fields[2], new ArraySegment<string>(_sensor, 0, n)).ConfigureAwait(false);
-            await group.WriteAsync(fields[3], new ReadOnlyMemory<float?>(_value, 0, n), null, null, cancellationToken).ConfigureAwait(false);
-            await group.WriteAsync(fields[4], new ArraySegment<string>(_anomaly!, 0, n)).ConfigureAwait(false);
         }
     }
 

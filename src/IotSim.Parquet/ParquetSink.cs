@@ -46,7 +46,8 @@ internal sealed record CompletedFile(string Path, string? PartitionDate, long Ro
 /// Writes Parquet files: columns gathered from the batches into one row group of <see cref="ParquetSinkOptions.RowGroupRows"/>
 /// rows at a time (narrow: time, device_id, sensor, value, anomaly; wide: time, device_id, one column per sensor,
 /// anomaly_flag, anomaly_type, anomalies), timestamps as UTC TIMESTAMP(MICROS), device and sensor columns
-/// dictionary-encoded by Parquet.Net, compression at its fastest level. A file is written as <c>.partial</c> and given
+/// dictionary-encoded, compression at its fastest level. Narrow files are written by the hand-written
+/// <see cref="NarrowParquetWriter"/>, wide ones by Parquet.Net. A file is written as <c>.partial</c> and given
 /// its final name only once its footer is written, so a crash never leaves a truncated file under a final name.
 /// Delivered counts the readings of files under their final names. One writer.
 /// </summary>
@@ -60,6 +61,7 @@ public sealed class ParquetSink : IReadingSink
     private DataField[] _fields = [];
     private FileStream? _stream;
     private ParquetWriter? _writer;
+    private NarrowParquetWriter? _narrow;
     private string? _partial;
     private string? _final;
     private long _fileRows;
@@ -139,12 +141,12 @@ public sealed class ParquetSink : IReadingSink
         while (!columns.AtEnd)
         {
             long ts = columns.NextTimestampMs;
-            if (_writer is not null && (ts >= _fileEndMs || (_options.FileRows is { } max && _fileRows >= max)))
+            if ((_writer is not null || _narrow is not null) && (ts >= _fileEndMs || (_options.FileRows is { } max && _fileRows >= max)))
             {
                 await FlushRowGroupAsync(cancellationToken).ConfigureAwait(false);
                 await CloseFileAsync().ConfigureAwait(false);
             }
-            if (_writer is null) await OpenFileAsync(ts, cancellationToken).ConfigureAwait(false);
+            if (_writer is null && _narrow is null) await OpenFileAsync(ts, cancellationToken).ConfigureAwait(false);
             long rowLimit = _options.FileRows is { } limit ? limit - _fileRows - columns.Count : long.MaxValue;
             columns.Fill(_fileEndMs, rowLimit);
             if (columns.Count == _options.RowGroupRows) await FlushRowGroupAsync(cancellationToken).ConfigureAwait(false);
@@ -169,6 +171,7 @@ public sealed class ParquetSink : IReadingSink
         if (_writer is not null) await _writer.DisposeAsync().ConfigureAwait(false);
         if (_stream is not null) await _stream.DisposeAsync().ConfigureAwait(false);
         _writer = null;
+        _narrow = null;
         _stream = null;
     }
 
@@ -196,12 +199,20 @@ public sealed class ParquetSink : IReadingSink
         _partial = _final + ".partial";
         _stream = new FileStream(_partial, FileMode.Create, FileAccess.ReadWrite, FileShare.Read, 1 << 20);
         var options = new ParquetOptions { CompressionMethod = _options.Compression, CompressionLevel = System.IO.Compression.CompressionLevel.Fastest };
-        _writer = await ParquetWriter.CreateAsync(_schema!, _stream, options, append: false, cancellationToken).ConfigureAwait(false);
-        _writer.CustomMetadata = new Dictionary<string, string>
+        var metadata = new Dictionary<string, string>
         {
             ["iotsim.seed"] = fleet.Scenario.Seed.ToString(CultureInfo.InvariantCulture),
             ["iotsim.shard"] = $"{shard.Index}/{shard.Count}",
         };
+        if (Wide)
+        {
+            _writer = await ParquetWriter.CreateAsync(_schema!, _stream, options, append: false, cancellationToken).ConfigureAwait(false);
+            _writer.CustomMetadata = metadata;
+        }
+        else
+        {
+            _narrow = new NarrowParquetWriter(_stream, _options.Compression, metadata);
+        }
         _fileRows = 0;
         _fileReadings = 0;
         _minTime = DateTime.MaxValue;
@@ -217,13 +228,18 @@ public sealed class ParquetSink : IReadingSink
     private async Task FlushRowGroupAsync(CancellationToken cancellationToken)
     {
         Columns columns = _columns!;
-        if (columns.Count == 0 || _writer is null) return;
+        if (columns.Count == 0 || (_writer is null && _narrow is null)) return;
         var (min, max, nulls) = columns.Stats();
         _minTime = min < _minTime ? min : _minTime;
         _maxTime = max > _maxTime ? max : _maxTime;
         _valueNulls += nulls;
-        using (ParquetRowGroupWriter group = _writer.CreateRowGroup())
+        if (_narrow is not null)
         {
+            columns.WriteNarrow(_narrow);
+        }
+        else
+        {
+            using ParquetRowGroupWriter group = _writer!.CreateRowGroup();
             await columns.WriteAsync(group, _fields, cancellationToken).ConfigureAwait(false);
         }
         _fileRows += columns.Count;
@@ -233,9 +249,11 @@ public sealed class ParquetSink : IReadingSink
 
     private async Task CloseFileAsync()
     {
-        if (_writer is null) return;
-        await _writer.DisposeAsync().ConfigureAwait(false);
+        if (_writer is null && _narrow is null) return;
+        if (_writer is not null) await _writer.DisposeAsync().ConfigureAwait(false);
+        _narrow?.Close();
         _writer = null;
+        _narrow = null;
         await _stream!.FlushAsync().ConfigureAwait(false);
         await _stream.DisposeAsync().ConfigureAwait(false);
         _stream = null;

@@ -83,6 +83,46 @@ public sealed class ParquetSinkTests : IDisposable
         Assert.Empty(Directory.GetFiles(_dir, "*.partial"));
     }
 
+    [Theory]
+    [InlineData(global::Parquet.CompressionMethod.None, "UNCOMPRESSED")]
+    [InlineData(global::Parquet.CompressionMethod.Zstd, "ZSTD")]
+    [InlineData(global::Parquet.CompressionMethod.Lz4Raw, "LZ4_RAW")]
+    [InlineData(global::Parquet.CompressionMethod.Gzip, "GZIP")]
+    public async Task Narrow_EveryCodec_ReadBackByDuckDBAndParquetNet_WithStatistics(global::Parquet.CompressionMethod codec, string name)
+    {
+        Scenario scenario = Mining(devices: 4, seconds: 30) with { Dirty = new DirtyOptions { Nulls = 0.05 } };
+        var (report, expected, sink) = await RunAsync(scenario, new ParquetSinkOptions { Path = _dir, Compression = codec, RowGroupRows = 1000 });
+        Assert.True(report.Succeeded, report.Sinks[1].Error);
+        string file = Assert.Single(sink.Files);
+        var actual = Query($"SELECT time, device_id, sensor, value, coalesce(anomaly, '') FROM read_parquet('{file}')")
+            .Select(r => new Row(Micros(r[0]!), (string)r[1]!, (string)r[2]!, (float?)r[3], (string)r[4]!)).ToList();
+        Assert.Equal(Sorted(expected), Sorted(actual));
+        Assert.Equal([name], Query($"SELECT DISTINCT compression FROM parquet_metadata('{file}')").Select(r => (string)r[0]!));
+        // Row-group statistics: the time range and the value column's nulls, per row group.
+        var stats = Query($"SELECT row_group_id, stats_min_value, stats_max_value FROM parquet_metadata('{file}') WHERE path_in_schema = 'time' ORDER BY 1");
+        Assert.True(stats.Count > 1);
+        var nulls = Query($"SELECT sum(stats_null_count)::BIGINT FROM parquet_metadata('{file}') WHERE path_in_schema = 'value'").Single()[0];
+        Assert.Equal((long)expected.Count(r => r.Value is null), (long)nulls!);
+        Assert.Contains(expected, r => r.Value is null);
+        // A second, independent reader: Parquet.Net reads the same devices, sensors and values.
+        await using var reader = await global::Parquet.ParquetReader.CreateAsync(file);
+        var fields = reader.Schema.GetDataFields();
+        Assert.Equal(["time", "device_id", "sensor", "value", "anomaly"], fields.Select(f => f.Name));
+        var read = new List<string>();
+        for (int g = 0; g < reader.RowGroupCount; g++)
+        {
+            using var group = reader.OpenRowGroupReader(g);
+            int n = (int)group.RowCount;
+            string?[] devices = new string?[n], sensors = new string?[n];
+            float?[] values = new float?[n];
+            await group.ReadAsync(fields[1], devices.AsMemory());
+            await group.ReadAsync(fields[2], sensors.AsMemory());
+            await group.ReadAsync<float>(fields[3], values.AsMemory());
+            read.AddRange(Enumerable.Range(0, n).Select(i => $"{devices[i]}|{sensors[i]}|{values[i]}"));
+        }
+        Assert.Equal(expected.Select(r => $"{r.Device}|{r.Sensor}|{r.Value}").Order(StringComparer.Ordinal), read.Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public async Task Wide_OneRowPerDeviceAndTimestamp_WithEverySensorsValue()
     {
