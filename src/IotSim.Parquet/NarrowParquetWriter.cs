@@ -94,14 +94,16 @@ internal sealed class NarrowParquetWriter
 
         // time: plain INT64, with min/max statistics.
         _page.Clear();
-        long min = long.MaxValue, max = long.MinValue;
+        var timeColumn = new ArraySegment<long>(rows.TimeMicros, 0, n);
+        long min = timeColumn.Min(), max = timeColumn.Max(); // vectorized
         Span<byte> times = _page.Take(n * 8);
-        for (int i = 0; i < n; i++)
+        if (BitConverter.IsLittleEndian)
         {
-            long t = rows.TimeMicros[i];
-            BinaryPrimitives.WriteInt64LittleEndian(times[(i * 8)..], t);
-            min = Math.Min(min, t);
-            max = Math.Max(max, t);
+            System.Runtime.InteropServices.MemoryMarshal.AsBytes(timeColumn.AsSpan()).CopyTo(times);
+        }
+        else
+        {
+            for (int i = 0; i < n; i++) BinaryPrimitives.WriteInt64LittleEndian(times[(i * 8)..], rows.TimeMicros[i]);
         }
         long dataAt = _offset;
         WritePage(PageData, n, EncodingPlain);
@@ -442,6 +444,13 @@ internal sealed class NarrowParquetWriter
             if (value == _runValue)
             {
                 _runLength++;
+                return;
+            }
+            if (_runLength == 1 && _count < _pending.Length)
+            {
+                // A run of one goes to the packed values, as Spill would put it: the common case, kept short.
+                _pending[_count++] = _runValue;
+                _runValue = value;
                 return;
             }
             Spill();
