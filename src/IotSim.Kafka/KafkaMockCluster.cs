@@ -34,9 +34,17 @@ public sealed unsafe class KafkaMockCluster : IDisposable
             RdKafka.ConfSet(conf, name, level, error, 512);
         }
         _handle = kafkaNew(RdKafka.Producer, conf, error, 512);
-        if (_handle == 0) throw new InvalidOperationException("rd_kafka_new: " + Marshal.PtrToStringUTF8((nint)error));
+        if (_handle == 0)
+        {
+            RdKafka.ConfDestroy(conf);
+            throw new InvalidOperationException("rd_kafka_new: " + Marshal.PtrToStringUTF8((nint)error));
+        }
         _cluster = clusterNew(_handle, brokers);
-        if (_cluster == 0) throw new InvalidOperationException("rd_kafka_mock_cluster_new failed");
+        if (_cluster == 0)
+        {
+            RdKafka.Destroy(_handle);
+            throw new InvalidOperationException("rd_kafka_mock_cluster_new failed");
+        }
         Bootstraps = Marshal.PtrToStringUTF8(bootstraps(_cluster))!;
     }
 

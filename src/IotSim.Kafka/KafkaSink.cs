@@ -269,8 +269,8 @@ public sealed class KafkaSink : IReadingSink
                 int count = 0, start = 0;
                 while (start < text.Length)
                 {
-                    int end = text[start..].IndexOf((byte)'\n') + start;
-                    walker.MoveNext();
+                    int end = LineEnd(text, start);
+                    if (!walker.MoveNext()) throw new InvalidOperationException($"{Name}: more lines than readings in a batch");
                     int key = _key switch
                     {
                         "device" => DeviceKey(walker.Device),
@@ -284,6 +284,24 @@ public sealed class KafkaSink : IReadingSink
             }
         }
 #pragma warning restore IOTSIM001
+    }
+
+    /// <summary>
+    /// The end of the line starting at <paramref name="start"/>: the next newline outside CSV quotes (a quoted cell,
+    /// e.g. an identity file's text, may hold a newline; JSON escapes them).
+    /// </summary>
+    private static int LineEnd(ReadOnlySpan<byte> text, int start)
+    {
+        int end = text[start..].IndexOf((byte)'\n') + start;
+        if (text[start..end].IndexOf((byte)'"') < 0) return end;
+        bool quoted = false;
+        for (int i = start; i < text.Length; i++)
+        {
+            byte b = text[i];
+            if (b == (byte)'"') quoted = !quoted;
+            else if (b == (byte)'\n' && !quoted) return i;
+        }
+        return text.Length - 1;
     }
 
     /// <summary>

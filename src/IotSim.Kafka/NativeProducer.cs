@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -12,7 +13,10 @@ namespace IotSim.Kafka;
 internal sealed unsafe class NativeProducer : IDisposable
 {
     private readonly nint _rk;
+    private readonly RdKafka.Counters[] _counterBox;
     private readonly RdKafka.Counters* _counters;
+    private readonly Lock _handleLock = new();
+    private bool _disposed;
     private readonly Dictionary<string, nint> _topics = new(StringComparer.Ordinal);
     private readonly RdKafka.VarUnion* _vus;
     private readonly nint _headers;
@@ -22,10 +26,13 @@ internal sealed unsafe class NativeProducer : IDisposable
     /// <summary>Vus before the headers: topic, value, key, opaque (reading count), flags.</summary>
     private const int FixedVus = 5;
 
-    private NativeProducer(nint rk, RdKafka.Counters* counters, IReadOnlyList<KeyValuePair<string, string>> headers)
+    private NativeProducer(nint rk, RdKafka.Counters[] counterBox, IReadOnlyList<KeyValuePair<string, string>> headers)
     {
         _rk = rk;
-        _counters = counters;
+        // The counters live in a pinned array owned by this object: readers on other threads (run reports) may read
+        // them after Dispose, and the array lives as long as they hold the producer.
+        _counterBox = counterBox;
+        _counters = (RdKafka.Counters*)Unsafe.AsPointer(ref counterBox[0]);
         // The produceva template: fixed entries, then the headers.
         _vus = (RdKafka.VarUnion*)NativeMemory.AllocZeroed((nuint)((FixedVus + 1) * sizeof(RdKafka.VarUnion)));
         _vus[4] = RdKafka.VarUnion.Of(RdKafka.VTypeMsgFlags, RdKafka.MsgFlagCopy);
@@ -65,18 +72,17 @@ internal sealed unsafe class NativeProducer : IDisposable
                 }
             }
         }
-        var counters = (RdKafka.Counters*)NativeMemory.AllocZeroed((nuint)sizeof(RdKafka.Counters));
-        RdKafka.ConfSetOpaque(conf, (nint)counters);
+        RdKafka.Counters[] box = GC.AllocateArray<RdKafka.Counters>(1, pinned: true);
+        RdKafka.ConfSetOpaque(conf, (nint)Unsafe.AsPointer(ref box[0]));
         RdKafka.ConfSetDrMsgCb(conf, &RdKafka.OnDelivery);
         RdKafka.ConfSetErrorCb(conf, &RdKafka.OnError);
         nint rk = RdKafka.New(RdKafka.Producer, conf, error, 512);
         if (rk == 0)
         {
             RdKafka.ConfDestroy(conf);
-            NativeMemory.Free(counters);
             throw new ArgumentException(Marshal.PtrToStringUTF8((nint)error));
         }
-        return new NativeProducer(rk, counters, headers);
+        return new NativeProducer(rk, box, headers);
     }
 
     /// <summary>Readings in messages the brokers acknowledged.</summary>
@@ -89,7 +95,13 @@ internal sealed unsafe class NativeProducer : IDisposable
     public long FailedReadings => Interlocked.Read(ref _counters->FailedReadings) + Interlocked.Read(ref _rejectedReadings);
 
     /// <summary>Messages librdkafka still holds (queued, in flight or awaiting their report).</summary>
-    public int Outstanding => RdKafka.OutqLen(_rk);
+    public int Outstanding
+    {
+        get
+        {
+            lock (_handleLock) return _disposed ? 0 : RdKafka.OutqLen(_rk);
+        }
+    }
 
     /// <summary>Why messages failed (the first failure), with the client's last error, or null.</summary>
     public string? FailureReason
@@ -216,16 +228,24 @@ internal sealed unsafe class NativeProducer : IDisposable
     private string? FatalReason()
     {
         byte* text = stackalloc byte[512];
-        return RdKafka.FatalError(_rk, text, 512) == 0 ? null : Marshal.PtrToStringUTF8((nint)text);
+        lock (_handleLock)
+        {
+            return _disposed || RdKafka.FatalError(_rk, text, 512) == 0 ? null : Marshal.PtrToStringUTF8((nint)text);
+        }
     }
 
     public void Dispose()
     {
+        lock (_handleLock)
+        {
+            if (_disposed) return;
+            _disposed = true;
+        }
         foreach (nint rkt in _topics.Values) RdKafka.TopicDestroy(rkt);
         _topics.Clear();
         RdKafka.Destroy(_rk);
         if (_headers != 0) RdKafka.HeadersDestroy(_headers);
         NativeMemory.Free(_vus);
-        NativeMemory.Free(_counters);
+        GC.KeepAlive(_counterBox);
     }
 }

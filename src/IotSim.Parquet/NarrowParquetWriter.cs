@@ -94,12 +94,17 @@ internal sealed class NarrowParquetWriter
 
         // time: plain INT64, with min/max statistics.
         _page.Clear();
-        var timeColumn = new ArraySegment<long>(rows.TimeMicros, 0, n);
-        long min = timeColumn.Min(), max = timeColumn.Max(); // vectorized
+        ReadOnlySpan<long> timeColumn = rows.TimeMicros.AsSpan(0, n);
+        long min = long.MaxValue, max = long.MinValue;
+        foreach (long t in timeColumn)
+        {
+            min = Math.Min(min, t);
+            max = Math.Max(max, t);
+        }
         Span<byte> times = _page.Take(n * 8);
         if (BitConverter.IsLittleEndian)
         {
-            System.Runtime.InteropServices.MemoryMarshal.AsBytes(timeColumn.AsSpan()).CopyTo(times);
+            System.Runtime.InteropServices.MemoryMarshal.AsBytes(timeColumn).CopyTo(times);
         }
         else
         {
@@ -349,6 +354,15 @@ internal sealed class NarrowParquetWriter
             t.EndStruct();
         }
         t.Binary(6, "IotSim (hand-written narrow writer)"u8);
+        // column_orders: TYPE_ORDER for each column, which gives the statistics their meaning.
+        t.BeginList(7, 12, 5);
+        for (int c = 0; c < 5; c++)
+        {
+            t.BeginElement();
+            t.BeginStruct(1);
+            t.EndStruct();
+            t.EndStruct();
+        }
         t.Stop();
         _stream.Write(t.Written);
         Span<byte> length = stackalloc byte[4];

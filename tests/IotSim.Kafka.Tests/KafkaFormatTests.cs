@@ -178,6 +178,24 @@ public sealed class KafkaFormatTests : IDisposable
     }
 
     [Fact]
+    public async Task Csv_ACellWithANewline_StaysInOneMessage()
+    {
+        _cluster.CreateTopic("quoted", 2);
+        var sensor = new Core.Catalog.SensorDefinition { Name = "level", Type = Core.Catalog.SensorType.Level, Unit = "m\nabove sea", Min = 0, Max = 100, Nominal = 50, NoiseStd = 1, DriftRate = 0, Precision = 1, Industry = "custom" };
+        Scenario scenario = Fleet("mining") with { Industries = [], CustomSensors = [sensor], Devices = 3, Duration = TimeSpan.FromSeconds(10) };
+        var (report, readings) = await Run(scenario, new KafkaSinkOptions { Brokers = _cluster.Bootstraps, Topic = "quoted", Format = "csv" });
+        var messages = Consume("quoted", ms => ms.Count >= report.Generated);
+        Assert.Equal(report.Generated, messages.Count);
+        Assert.All(messages, m =>
+        {
+            string text = Encoding.UTF8.GetString(m.Value);
+            Assert.Contains("\"m\nabove sea\"", text, StringComparison.Ordinal);
+            Assert.StartsWith(Encoding.UTF8.GetString(m.Key!), text.Split(',')[1], StringComparison.Ordinal);
+        });
+        Assert.Equal(readings.Count, messages.Count);
+    }
+
+    [Fact]
     public async Task Json_WithoutHeadersByDefault()
     {
         _cluster.CreateTopic("plain", 2);
