@@ -71,6 +71,7 @@ public sealed class KafkaSink : IReadingSink
 
     private readonly KafkaSinkOptions _options;
     private readonly string _key;
+    private readonly KeyKind _keyKind;
     private readonly bool _headers;
     private readonly ArrayBufferWriter<byte> _lines = new(1 << 20);
     private NativeProducer? _producer;
@@ -101,7 +102,13 @@ public sealed class KafkaSink : IReadingSink
         {
             throw new ArgumentException($"format '{options.Format}' is not json, csv, device-json or columnar", nameof(options));
         }
-        if (_key is not ("device" or "sensor" or "none")) throw new ArgumentException($"key '{_key}' is not device, sensor or none", nameof(options));
+        _keyKind = _key switch
+        {
+            "device" => KeyKind.Device,
+            "sensor" => KeyKind.Sensor,
+            "none" => KeyKind.None,
+            _ => throw new ArgumentException($"key '{_key}' is not device, sensor or none", nameof(options)),
+        };
         if (options.Format == "columnar" && _key != "none")
         {
             throw new ArgumentException("a columnar frame holds many devices and sensors: its key can only be none", nameof(options));
@@ -271,10 +278,10 @@ public sealed class KafkaSink : IReadingSink
                 {
                     int end = LineEnd(text, start);
                     if (!walker.MoveNext()) throw new InvalidOperationException($"{Name}: more lines than readings in a batch");
-                    int key = _key switch
+                    int key = _keyKind switch
                     {
-                        "device" => DeviceKey(walker.Device),
-                        "sensor" => SensorKey(walker.Sensor),
+                        KeyKind.Device => DeviceKey(walker.Device),
+                        KeyKind.Sensor => SensorKey(walker.Sensor),
                         _ => -1,
                     };
                     Stage(ref count, new Pending(start, end - start, key, 1, _topicOfSensor[walker.Sensor]));
@@ -335,7 +342,7 @@ public sealed class KafkaSink : IReadingSink
                 int count = 0, start = 0;
                 for (int d = from; d < from + chunk && start < text.Length; d++)
                 {
-                    if (flags[lead.Offset + d * per] == ReadingFlags.Omitted + ReadingFlags.Held) continue; // delivered later, as a copy
+                    if ((flags[lead.Offset + d * per] & ReadingFlags.Held) != 0) continue; // delivered later, as a copy
                     int readings = 0;
                     for (int j = s; j < runEnd; j++)
                     {
@@ -343,11 +350,11 @@ public sealed class KafkaSink : IReadingSink
                         int sp = fleet.Groups[seg.Group].SensorsPerDevice;
                         foreach (byte f in flags.AsSpan(seg.Offset + d * sp, sp))
                         {
-                            readings += (f & ReadingFlags.Omitted) == 0 ? 1 : 0;
+                            readings += ReadingFlags.IsPresent(f) ? 1 : 0;
                         }
                     }
                     int end = text[start..].IndexOf((byte)'\n') + start;
-                    int key = _key == "device" ? DeviceKey(firstDevice + d) : -1;
+                    int key = _keyKind == KeyKind.Device ? DeviceKey(firstDevice + d) : -1;
                     Stage(ref count, new Pending(start, end - start, key, readings, 0));
                     start = end + 1;
                 }
@@ -497,6 +504,13 @@ public sealed class KafkaSink : IReadingSink
             producer.Dispose();
         }
         return ValueTask.CompletedTask;
+    }
+
+    private enum KeyKind
+    {
+        Device,
+        Sensor,
+        None,
     }
 
     /// <summary>A message staged for <see cref="Send"/>: a slice of the encoded text, its key in the arena (or −1), reading count and topic.</summary>

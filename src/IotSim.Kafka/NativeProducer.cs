@@ -88,9 +88,6 @@ internal sealed unsafe class NativeProducer : IDisposable
     /// <summary>Readings in messages the brokers acknowledged.</summary>
     public long DeliveredReadings => Interlocked.Read(ref _counters->DeliveredReadings);
 
-    /// <summary>Messages the brokers acknowledged.</summary>
-    public long DeliveredMessages => Interlocked.Read(ref _counters->DeliveredMessages);
-
     /// <summary>Readings in messages that failed: in a delivery report or refused when handed over.</summary>
     public long FailedReadings => Interlocked.Read(ref _counters->FailedReadings) + Interlocked.Read(ref _rejectedReadings);
 

@@ -18,13 +18,11 @@ internal static unsafe class RdKafka
     public const int Fatal = -150; // RD_KAFKA_RESP_ERR__FATAL
 
     // rd_kafka_vtype_t
-    public const int VTypeEnd = 0;
     public const int VTypeRkt = 2;
     public const int VTypeValue = 4;
     public const int VTypeKey = 5;
     public const int VTypeOpaque = 6;
     public const int VTypeMsgFlags = 7;
-    public const int VTypeHeader = 9;
     public const int VTypeHeaders = 10;
 
     private static nint s_library;
@@ -118,9 +116,7 @@ internal static unsafe class RdKafka
     public struct Counters
     {
         public long DeliveredReadings;
-        public long DeliveredMessages;
         public long FailedReadings;
-        public long FailedMessages;
         public int FirstFailure;
         public int ErrorLength;
         public fixed byte LastError[512];
@@ -138,13 +134,11 @@ internal static unsafe class RdKafka
         if (message->Err == 0)
         {
             Interlocked.Add(ref counters->DeliveredReadings, readings);
-            Interlocked.Increment(ref counters->DeliveredMessages);
         }
         else
         {
             Interlocked.CompareExchange(ref counters->FirstFailure, message->Err, 0);
             Interlocked.Add(ref counters->FailedReadings, readings);
-            Interlocked.Increment(ref counters->FailedMessages);
         }
     }
 

@@ -95,30 +95,17 @@ internal sealed class Columns
         Readings = 0;
     }
 
-    /// <summary>Smallest and largest time of the gathered rows, and nulls in the value (narrow) column: file statistics.</summary>
+    /// <summary>Smallest and largest time of the gathered wide rows (narrow rows get theirs from <see cref="WriteNarrow"/>): file statistics.</summary>
     public (DateTime Min, DateTime Max, long ValueNulls) Stats()
     {
         DateTime min = DateTime.MaxValue, max = DateTime.MinValue;
-        long nulls = 0;
-        if (_rows is { } rows)
-        {
-            long lo = long.MaxValue, hi = long.MinValue;
-            for (int i = 0; i < Count; i++)
-            {
-                lo = Math.Min(lo, rows.TimeMicros[i]);
-                hi = Math.Max(hi, rows.TimeMicros[i]);
-                nulls += float.IsNaN(rows.Value[i]) ? 1 : 0;
-            }
-            return Count == 0 ? (min, max, 0) : (DateTime.UnixEpoch.AddTicks(lo * 10), DateTime.UnixEpoch.AddTicks(hi * 10), nulls);
-        }
         for (int i = 0; i < Count; i++)
         {
             DateTime t = _time[i];
             if (t < min) min = t;
             if (t > max) max = t;
-
         }
-        return (min, max, nulls);
+        return (min, max, 0); // wide files have no single value column
     }
 
     /// <summary>Gathers rows until the row group is full, the data time reaches <paramref name="endMs"/>, or <paramref name="rowLimit"/> more rows.</summary>
@@ -221,11 +208,12 @@ internal sealed class Columns
         SkipEmpty();
     }
 
-    /// <summary>Writes the gathered narrow rows as the next row group of <paramref name="writer"/>.</summary>
-    public void WriteNarrow(NarrowParquetWriter writer)
+    /// <summary>Writes the gathered narrow rows as the next row group of <paramref name="writer"/>; returns their statistics.</summary>
+    public (DateTime Min, DateTime Max, long ValueNulls) WriteNarrow(NarrowParquetWriter writer)
     {
         _rows!.Count = Count;
-        writer.Write(_rows);
+        var (min, max, nulls) = writer.Write(_rows);
+        return (DateTime.UnixEpoch.AddTicks(min * 10), DateTime.UnixEpoch.AddTicks(max * 10), nulls);
     }
 
     /// <summary>Hands the gathered wide columns to a row group.</summary>

@@ -84,11 +84,11 @@ internal sealed class NarrowParquetWriter
         public int Count;
     }
 
-    /// <summary>Writes <paramref name="rows"/> as the next row group.</summary>
-    public void Write(RowGroup rows)
+    /// <summary>Writes <paramref name="rows"/> (at least one) as the next row group; returns its time range and value nulls.</summary>
+    public (long MinMicros, long MaxMicros, long ValueNulls) Write(RowGroup rows)
     {
         int n = rows.Count;
-        if (n == 0) return;
+        if (n == 0) throw new ArgumentException("a row group needs rows", nameof(rows));
         long start = _offset;
         var chunks = new ColumnMeta[5];
 
@@ -147,6 +147,7 @@ internal sealed class NarrowParquetWriter
         chunks[4] = DictionaryColumn("anomaly", rows.Label, rows.Labels, n, nullable: true);
 
         _rowGroups.Add(new RowGroupMeta(chunks, n, chunks.Sum(c => (long)c.Sizes.Uncompressed), _offset - start, start));
+        return (min, max, nulls);
     }
 
     /// <summary>

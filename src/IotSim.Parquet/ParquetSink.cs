@@ -229,19 +229,20 @@ public sealed class ParquetSink : IReadingSink
     {
         Columns columns = _columns!;
         if (columns.Count == 0 || (_writer is null && _narrow is null)) return;
-        var (min, max, nulls) = columns.Stats();
-        _minTime = min < _minTime ? min : _minTime;
-        _maxTime = max > _maxTime ? max : _maxTime;
-        _valueNulls += nulls;
+        (DateTime min, DateTime max, long nulls) stats;
         if (_narrow is not null)
         {
-            columns.WriteNarrow(_narrow);
+            stats = columns.WriteNarrow(_narrow);
         }
         else
         {
+            stats = columns.Stats();
             using ParquetRowGroupWriter group = _writer!.CreateRowGroup();
             await columns.WriteAsync(group, _fields, cancellationToken).ConfigureAwait(false);
         }
+        _minTime = stats.min < _minTime ? stats.min : _minTime;
+        _maxTime = stats.max > _maxTime ? stats.max : _maxTime;
+        _valueNulls += stats.nulls;
         _fileRows += columns.Count;
         _fileReadings += columns.Readings;
         columns.Clear();

@@ -28,22 +28,7 @@ public sealed class KafkaFormatTests : IDisposable
         BatchSize = 2000,
     };
 
-    /// <summary>Consumes <paramref name="topic"/> until <paramref name="done"/> holds, then checks for one more message.</summary>
-    private List<Message<byte[]?, byte[]>> Consume(string topic, Func<List<Message<byte[]?, byte[]>>, bool> done)
-    {
-        var config = new ConsumerConfig { BootstrapServers = _cluster.Bootstraps, GroupId = "t-" + Guid.NewGuid().ToString("N"), AutoOffsetReset = AutoOffsetReset.Earliest, EnableAutoCommit = false };
-        using IConsumer<byte[]?, byte[]> consumer = new ConsumerBuilder<byte[]?, byte[]>(config).Build();
-        consumer.Subscribe(topic);
-        var messages = new List<Message<byte[]?, byte[]>>();
-        DateTime deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!done(messages) && DateTime.UtcNow < deadline)
-        {
-            if (consumer.Consume(TimeSpan.FromMilliseconds(500))?.Message is { } m) messages.Add(m);
-        }
-        if (consumer.Consume(TimeSpan.FromSeconds(1))?.Message is { } extra) messages.Add(extra);
-        consumer.Close();
-        return messages;
-    }
+    private List<Message<byte[]?, byte[]>> Consume(string topic, Func<List<Message<byte[]?, byte[]>>, bool> done) => TopicReader.ReadAll(_cluster.Bootstraps, topic, done);
 
     private static string Header(Message<byte[]?, byte[]> m, string name) =>
         m.Headers?.TryGetLastBytes(name, out byte[] v) == true ? Encoding.UTF8.GetString(v) : "(missing)";

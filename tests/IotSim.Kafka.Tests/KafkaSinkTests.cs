@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Confluent.Kafka;
 using IotSim.Core;
 using IotSim.Core.Scenarios;
 using IotSim.Core.Simulation;
@@ -25,23 +24,9 @@ public sealed class KafkaSinkTests : IDisposable
         Anomalies = new AnomalyOptions { ProbabilityScale = 20 },
     };
 
-    private List<(string Key, string Value)> ConsumeAll(string topic, long expected)
-    {
-        var config = new ConsumerConfig { BootstrapServers = _cluster.Bootstraps, GroupId = "t-" + Guid.NewGuid().ToString("N"), AutoOffsetReset = AutoOffsetReset.Earliest, EnableAutoCommit = false };
-        using IConsumer<byte[]?, byte[]> consumer = new ConsumerBuilder<byte[]?, byte[]>(config).Build();
-        consumer.Subscribe(topic);
-        var messages = new List<(string, string)>();
-        DateTime deadline = DateTime.UtcNow.AddSeconds(60);
-        while (messages.Count < expected && DateTime.UtcNow < deadline)
-        {
-            ConsumeResult<byte[]?, byte[]>? r = consumer.Consume(TimeSpan.FromMilliseconds(500));
-            if (r?.Message is { } m) messages.Add((m.Key is null ? "" : System.Text.Encoding.UTF8.GetString(m.Key), System.Text.Encoding.UTF8.GetString(m.Value)));
-        }
-        // Nothing more than expected arrives.
-        if (consumer.Consume(TimeSpan.FromSeconds(1))?.Message is { } extra) messages.Add(("", System.Text.Encoding.UTF8.GetString(extra.Value)));
-        consumer.Close();
-        return messages;
-    }
+    private List<(string Key, string Value)> ConsumeAll(string topic, long expected) =>
+        [.. TopicReader.ReadAll(_cluster.Bootstraps, topic, ms => ms.Count >= expected)
+            .Select(m => (m.Key is null ? "" : System.Text.Encoding.UTF8.GetString(m.Key), System.Text.Encoding.UTF8.GetString(m.Value)))];
 
     [Fact]
     public async Task Json_EveryReadingIsOneMessage_KeyedByDevice_ReadBackWhole()
