@@ -80,6 +80,25 @@ public sealed class RunCommandTests
     }
 
     [Fact]
+    public async Task Run_ASettingTheTargetRefusesAtOpen_NamesTheFileAndKey_Exit2()
+    {
+        // librdkafka checks the property when the kafka sink opens, after the file was read: the error still names the file.
+        string yaml = Path.Combine(Path.GetTempPath(), $"iotsim-open-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(yaml, "sinks: [ { type: kafka, brokers: \"127.0.0.1:1\", properties: \"acks=sometimes\" } ]\n");
+        try
+        {
+            CliResult r = await CliHarness.RunAsync("run", yaml);
+            Assert.Equal(2, r.ExitCode);
+            Assert.StartsWith($"error: {yaml}: 'properties': ", r.Error, StringComparison.Ordinal);
+            Assert.Contains("acks\"", r.Error, StringComparison.Ordinal); // librdkafka names it request.required.acks
+        }
+        finally
+        {
+            File.Delete(yaml);
+        }
+    }
+
+    [Fact]
     public async Task Run_UnknownOption_Exit2()
     {
         CliResult r = await CliHarness.RunAsync("run", "--devcies", "3");

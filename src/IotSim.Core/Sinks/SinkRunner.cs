@@ -101,7 +101,15 @@ internal sealed class SinkRunner : IDisposable
 
     public async ValueTask OpenAsync(Fleet fleet, CancellationToken cancellationToken)
     {
-        await Sink.OpenAsync(fleet, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await Sink.OpenAsync(fleet, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConfigException e) when (e.File is null && fleet?.Scenario.SourcePath is { } file)
+        {
+            // Sinks check their settings against the target when they open, where they do not know the file: name it here.
+            throw new ConfigException(file, 0, e.Key, e.Problem);
+        }
         // Stopping a run (Ctrl-C) stops the generator only: batches already queued are still delivered until Abort.
         _task = _parallelism == 1
             ? Task.Run(ConsumeAsync, CancellationToken.None)
