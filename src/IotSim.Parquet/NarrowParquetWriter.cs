@@ -9,7 +9,8 @@ namespace IotSim.Parquet;
 /// Writes narrow Parquet files (time, device_id, sensor, value, anomaly) by hand. Written by hand because it is the
 /// hot path: Parquet.Net takes string columns and spends most of the time on them (UTF-16 → UTF-8, hashing into
 /// dictionaries, string statistics), while here the dictionaries are known from the batch: the device and sensor
-/// columns are written straight as dictionary pages plus RLE/bit-packed indices, time and value as plain pages.
+/// columns are written straight as dictionary pages plus RLE/bit-packed indices, time as a dictionary of the row
+/// group's distinct times (few: see <see cref="TimeColumn"/>), value as a plain page.
 /// Format: Parquet 1 (data page v1), one dictionary page and one data page per column chunk, each compressed with
 /// the file's codec; metadata in the Thrift compact protocol (parquet.thrift field ids). Time is INT64
 /// TIMESTAMP(isAdjustedToUTC, MICROS) with min/max statistics; value an optional FLOAT (NaN → null) with a null count.
@@ -92,54 +93,41 @@ internal sealed class NarrowParquetWriter
         long start = _offset;
         var chunks = new ColumnMeta[5];
 
-        // time: plain INT64, with min/max statistics.
-        _page.Clear();
-        ReadOnlySpan<long> timeColumn = rows.TimeMicros.AsSpan(0, n);
-        long min = long.MaxValue, max = long.MinValue;
-        foreach (long t in timeColumn)
-        {
-            min = Math.Min(min, t);
-            max = Math.Max(max, t);
-        }
-        Span<byte> times = _page.Take(n * 8);
-        if (BitConverter.IsLittleEndian)
-        {
-            System.Runtime.InteropServices.MemoryMarshal.AsBytes(timeColumn).CopyTo(times);
-        }
-        else
-        {
-            for (int i = 0; i < n; i++) BinaryPrimitives.WriteInt64LittleEndian(times[(i * 8)..], rows.TimeMicros[i]);
-        }
-        long dataAt = _offset;
-        WritePage(PageData, n, EncodingPlain);
-        chunks[0] = new ColumnMeta("time", TypeInt64, [EncodingPlain, EncodingRle], n, dataAt, -1, _lastSizes, (min, max, 0));
-
+        chunks[0] = TimeColumn(rows.TimeMicros.AsSpan(0, n), out long min, out long max);
         chunks[1] = DictionaryColumn("device_id", rows.Device, rows.Devices, n, nullable: false);
         chunks[2] = DictionaryColumn("sensor", rows.Sensor, rows.Sensors, n, nullable: false);
 
         // value: optional FLOAT, definition levels then the present values.
         _page.Clear();
+        ReadOnlySpan<float> valueColumn = rows.Value.AsSpan(0, n);
         int nulls = 0;
+        foreach (float f in valueColumn) nulls += float.IsNaN(f) ? 1 : 0;
         int levelsAt = _page.Length;
         _page.Take(4);
         var levels = new RleHybrid(_page, 1);
-        for (int i = 0; i < n; i++)
+        if (nulls == 0)
         {
-            bool present = !float.IsNaN(rows.Value[i]);
-            nulls += present ? 0 : 1;
-            levels.Add(present ? 1 : 0);
+            // The common case: one RLE run of "present", then the values as they are.
+            levels.AddRun(1, n);
+            levels.Finish();
+            BinaryPrimitives.WriteInt32LittleEndian(_page.Span(levelsAt, 4), _page.Length - levelsAt - 4);
+            Span<byte> all = _page.Take(n * 4);
+            if (BitConverter.IsLittleEndian) System.Runtime.InteropServices.MemoryMarshal.AsBytes(valueColumn).CopyTo(all);
+            else for (int i = 0; i < n; i++) BinaryPrimitives.WriteSingleLittleEndian(all[(i * 4)..], valueColumn[i]);
         }
-        levels.Finish();
-        BinaryPrimitives.WriteInt32LittleEndian(_page.Span(levelsAt, 4), _page.Length - levelsAt - 4);
-        Span<byte> values = _page.Take((n - nulls) * 4);
-        int v = 0;
-        for (int i = 0; i < n; i++)
+        else
         {
-            float f = rows.Value[i];
-            if (float.IsNaN(f)) continue;
-            BinaryPrimitives.WriteSingleLittleEndian(values[(v++ * 4)..], f);
+            foreach (float f in valueColumn) levels.Add(float.IsNaN(f) ? 0 : 1);
+            levels.Finish();
+            BinaryPrimitives.WriteInt32LittleEndian(_page.Span(levelsAt, 4), _page.Length - levelsAt - 4);
+            Span<byte> values = _page.Take((n - nulls) * 4);
+            int v = 0;
+            foreach (float f in valueColumn)
+            {
+                if (!float.IsNaN(f)) BinaryPrimitives.WriteSingleLittleEndian(values[(v++ * 4)..], f);
+            }
         }
-        dataAt = _offset;
+        long dataAt = _offset;
         WritePage(PageData, n, EncodingPlain);
         chunks[3] = new ColumnMeta("value", TypeFloat, [EncodingPlain, EncodingRle], n, dataAt, -1, _lastSizes, (null, null, nulls));
 
@@ -149,6 +137,86 @@ internal sealed class NarrowParquetWriter
         _rowGroups.Add(new RowGroupMeta(chunks, n, chunks.Sum(c => (long)c.Sizes.Uncompressed), _offset - start, start));
         return (min, max, nulls);
     }
+
+    /// <summary>
+    /// The time column, INT64 with min/max statistics. A row group holds few distinct times (every sensor of a device
+    /// shares one, and without clock skew every device too), so it is dictionary-encoded: the distinct times as a plain
+    /// dictionary page, then RLE/bit-packed indices, mostly long RLE runs. That is a few kilobytes where plain values
+    /// take 8 bytes a row to compress and write. A row group with many distinct times (over a quarter of its rows) is
+    /// written plain.
+    /// </summary>
+    private ColumnMeta TimeColumn(ReadOnlySpan<long> times, out long min, out long max)
+    {
+        int n = times.Length;
+        Dictionary<long, int> local = _timeLocal;
+        List<long> distinct = _timeOrder;
+        local.Clear();
+        distinct.Clear();
+        int[] index = _timeIndex.Length >= n ? _timeIndex : (_timeIndex = new int[n]);
+        long previous = times[0];
+        int at = 0;
+        distinct.Add(previous);
+        local[previous] = 0;
+        int limit = Math.Max(16, n / 4);
+        for (int i = 0; i < n; i++)
+        {
+            long t = times[i];
+            if (t != previous)
+            {
+                if (!local.TryGetValue(t, out at))
+                {
+                    at = distinct.Count;
+                    if (at == limit) break;
+                    local[t] = at;
+                    distinct.Add(t);
+                }
+                previous = t;
+            }
+            index[i] = at;
+        }
+        min = long.MaxValue;
+        max = long.MinValue;
+        if (distinct.Count >= limit)
+        {
+            _page.Clear();
+            foreach (long t in times)
+            {
+                min = Math.Min(min, t);
+                max = Math.Max(max, t);
+            }
+            Span<byte> plain = _page.Take(n * 8);
+            for (int i = 0; i < n; i++) BinaryPrimitives.WriteInt64LittleEndian(plain[(i * 8)..], times[i]);
+            long plainAt = _offset;
+            WritePage(PageData, n, EncodingPlain);
+            return new ColumnMeta("time", TypeInt64, [EncodingPlain, EncodingRle], n, plainAt, -1, _lastSizes, (min, max, 0));
+        }
+        long dictionaryAt = _offset;
+        _page.Clear();
+        Span<byte> entries = _page.Take(distinct.Count * 8);
+        for (int e = 0; e < distinct.Count; e++)
+        {
+            long t = distinct[e];
+            min = Math.Min(min, t);
+            max = Math.Max(max, t);
+            BinaryPrimitives.WriteInt64LittleEndian(entries[(e * 8)..], t);
+        }
+        WritePage(PageDictionary, distinct.Count, EncodingPlainDictionary);
+        (int, int) dictionarySizes = _lastSizes;
+        _page.Clear();
+        int width = Math.Max(1, 32 - int.LeadingZeroCount(distinct.Count - 1));
+        _page.Take(1)[0] = (byte)width;
+        var packed = new RleHybrid(_page, width);
+        for (int i = 0; i < n; i++) packed.Add(index[i]);
+        packed.Finish();
+        long dataAt = _offset;
+        WritePage(PageData, n, EncodingRleDictionary);
+        var sizes = (_lastSizes.Uncompressed + dictionarySizes.Item1, _lastSizes.Compressed + dictionarySizes.Item2);
+        return new ColumnMeta("time", TypeInt64, [EncodingPlainDictionary, EncodingRle, EncodingRleDictionary], n, dataAt, dictionaryAt, sizes, (min, max, 0));
+    }
+
+    private readonly Dictionary<long, int> _timeLocal = [];
+    private readonly List<long> _timeOrder = [];
+    private int[] _timeIndex = [];
 
     /// <summary>
     /// A dictionary-encoded BYTE_ARRAY column: the entries that occur (in order of first occurrence) as the dictionary
@@ -453,6 +521,14 @@ internal sealed class NarrowParquetWriter
         private int _count;
         private int _runValue = -1;
         private int _runLength;
+
+        /// <summary>Adds <paramref name="count"/> copies of <paramref name="value"/>.</summary>
+        public void AddRun(int value, int count)
+        {
+            if (count <= 0) return;
+            Add(value); // the value is now the current run's
+            _runLength += count - 1;
+        }
 
         public void Add(int value)
         {
