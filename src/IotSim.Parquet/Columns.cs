@@ -32,8 +32,13 @@ internal sealed class Columns
     private int _device;
     private int _reading;
     private int[] _runEnd = new int[16];
+    private readonly int[][] _slots;
 
-    public Columns(Fleet fleet, int capacity, bool wide)
+    /// <summary>
+    /// Columns of up to <paramref name="capacity"/> rows; with <paramref name="include"/> (by sensor index), narrow rows
+    /// only of the sensors it includes (an industry partition).
+    /// </summary>
+    public Columns(Fleet fleet, int capacity, bool wide, bool[]? include)
     {
         _fleet = fleet;
         _wide = wide;
@@ -42,6 +47,8 @@ internal sealed class Columns
         _capacity = capacity;
         _sensorNames = [.. fleet.Sensors.Select(s => s.Name)];
         _labels = [.. Enumerable.Range(0, AnomalyKinds.Count).Select(k => k == 0 ? null : AnomalyKinds.ToName((AnomalyKind)k))];
+        // Per interval group, the positions within a device's readings to gather (all, unless filtered).
+        _slots = [.. fleet.Groups.Select(g => g.SensorIndices.Select((sensor, k) => (sensor, k)).Where(x => include is null || include[x.sensor]).Select(x => x.k).ToArray())];
         if (wide)
         {
             _time = new DateTime[capacity];
@@ -132,6 +139,7 @@ internal sealed class Columns
         byte[] flags = batch.Flags;
         float[] values = batch.Values;
         int[] sensorIndices = group.SensorIndices as int[] ?? [.. group.SensorIndices];
+        int[] slots = _slots[seg.Group];
         for (; _device < devices; _device++, _reading = 0)
         {
             int device = _fleet.FirstDevice + seg.ChannelStart / per + _device;
@@ -139,17 +147,18 @@ internal sealed class Columns
             rows.Devices[local] ??= Encoding.UTF8.GetBytes(_fleet.DeviceId(device));
             long micros = (_skew ? seg.TimestampMs + _fleet.ClockSkewMs(device) : seg.TimestampMs) * 1000;
             int at = seg.Offset + _device * per;
-            for (; _reading < per; _reading++)
+            for (; _reading < slots.Length; _reading++)
             {
-                byte flag = flags[at + _reading];
+                int k = slots[_reading];
+                byte flag = flags[at + k];
                 if (!ReadingFlags.IsPresent(flag)) continue;
                 if (Count == limit) return;
                 int row = Count++;
                 Readings++;
                 rows.TimeMicros[row] = micros;
                 rows.Device[row] = local;
-                rows.Sensor[row] = sensorIndices[_reading];
-                rows.Value[row] = values[at + _reading];
+                rows.Sensor[row] = sensorIndices[k];
+                rows.Value[row] = values[at + k];
                 rows.Label[row] = flag & ReadingFlags.KindMask;
             }
         }
@@ -239,11 +248,11 @@ internal sealed class Columns
 
     private string DeviceId(int device) => _deviceIds[device - _fleet.FirstDevice] ??= _fleet.DeviceId(device);
 
-    /// <summary>Moves past segments with nothing to gather (wide: not the lead of a run) so NextTimestampMs is meaningful.</summary>
+    /// <summary>Moves past segments with nothing to gather (wide: not the lead of a run; narrow: none of the included sensors) so NextTimestampMs is meaningful.</summary>
     private void SkipEmpty()
     {
         ReadingBatch batch = _batch!;
-        while (_segment < batch.SegmentCount && batch.Segments[_segment].ChannelCount == 0) _segment++;
+        while (_segment < batch.SegmentCount && (batch.Segments[_segment].ChannelCount == 0 || (!_wide && _slots[batch.Segments[_segment].Group].Length == 0))) _segment++;
     }
 
     private void FindRuns(ReadingBatch batch)

@@ -53,7 +53,7 @@ public sealed partial class DeltaSink : IReadingSink
     {
         ArgumentNullException.ThrowIfNull(fleet);
         await _parquet.OpenAsync(fleet, cancellationToken).ConfigureAwait(false);
-        _partitionColumns = _options.PartitionByDate ? ["date"] : [];
+        _partitionColumns = [.. new[] { _options.PartitionByIndustry ? "industry" : null, _options.PartitionByDate ? "date" : null }.OfType<string>()];
         _schemaString = SchemaString(fleet);
         Directory.CreateDirectory(LogPath);
         string first = VersionPath(0);
@@ -101,9 +101,29 @@ public sealed partial class DeltaSink : IReadingSink
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => _parquet.DisposeAsync();
 
-    private Task CommitAsync(CompletedFile file, CancellationToken cancellationToken)
+    /// <summary>Commits the files one write completed (one per partition at most) as one version: an add action each.</summary>
+    private Task CommitAsync(IReadOnlyList<CompletedFile> files, CancellationToken cancellationToken)
     {
-        string relative = Path.GetRelativePath(_options.Path, file.Path).Replace('\\', '/');
+        string actions = string.Concat(files.Select(Add)) + CommitInfo("WRITE");
+        for (int attempt = 0; attempt < 10_000; attempt++)
+        {
+            long version = LatestVersion() + 1;
+            if (TryCommit(version, actions))
+            {
+                _versions.Add(version);
+                Interlocked.Add(ref _committed, files.Sum(f => f.Readings));
+                return Task.CompletedTask;
+            }
+            // Lost the race for this version to another writer: try the next one.
+        }
+        throw new IOException($"{Name}: could not commit {files.Count} file(s) to {LogPath} after 10,000 attempts");
+    }
+
+    /// <summary>The add action of <paramref name="file"/>: its path (a URI relative to the table), partition values, size and statistics.</summary>
+    private string Add(CompletedFile file)
+    {
+        // Folder names are Hive-escaped (%XX); in the log's URI the '%' itself is escaped.
+        string relative = Path.GetRelativePath(_options.Path, file.Path).Replace('\\', '/').Replace("%", "%25", StringComparison.Ordinal);
         string stats = Json(w =>
         {
             w.WriteStartObject();
@@ -120,11 +140,12 @@ public sealed partial class DeltaSink : IReadingSink
             w.WriteEndObject();
             w.WriteEndObject();
         });
-        string actions = Line(w =>
+        return Line(w =>
         {
             w.WriteStartObject("add");
             w.WriteString("path", relative);
             w.WriteStartObject("partitionValues");
+            if (file.PartitionIndustry is { } industry) w.WriteString("industry", industry);
             if (file.PartitionDate is { } date) w.WriteString("date", date);
             w.WriteEndObject();
             w.WriteNumber("size", file.Bytes);
@@ -132,19 +153,7 @@ public sealed partial class DeltaSink : IReadingSink
             w.WriteBoolean("dataChange", true);
             w.WriteString("stats", stats);
             w.WriteEndObject();
-        }) + CommitInfo("WRITE");
-        for (int attempt = 0; attempt < 10_000; attempt++)
-        {
-            long version = LatestVersion() + 1;
-            if (TryCommit(version, actions))
-            {
-                _versions.Add(version);
-                Interlocked.Add(ref _committed, file.Readings);
-                return Task.CompletedTask;
-            }
-            // Lost the race for this version to another writer: try the next one.
-        }
-        throw new IOException($"{Name}: could not commit {relative} to {LogPath} after 10,000 attempts");
+        });
     }
 
     /// <summary>
@@ -213,7 +222,7 @@ public sealed partial class DeltaSink : IReadingSink
             if (schema != _schemaString || !partitions.SequenceEqual(_partitionColumns))
             {
                 throw new ConfigException(null, 0, "path",
-                    $"{Name}: the Delta table {_options.Path} has another schema or partitioning than this scenario's {(_parquet.Wide ? "wide" : "narrow")} rows (partition_by {(_options.PartitionByDate ? "date" : "none")}); use another path");
+                    $"{Name}: the Delta table {_options.Path} has another schema or partitioning than this scenario's {(_parquet.Wide ? "wide" : "narrow")} rows (partition_by {_options.PartitionBy}); use another path");
             }
             return;
         }
@@ -236,6 +245,7 @@ public sealed partial class DeltaSink : IReadingSink
             fields.Add(("value", "float", true));
             fields.Add(("anomaly", "string", true));
         }
+        if (_options.PartitionByIndustry) fields.Add(("industry", "string", true));
         if (_options.PartitionByDate) fields.Add(("date", "string", true));
         return Json(w =>
         {

@@ -29,18 +29,37 @@ public sealed record ParquetSinkOptions
     /// <summary>Hive-style <c>date=YYYY-MM-DD/</c> folders (a new file at each UTC midnight of data time).</summary>
     public bool PartitionByDate { get; init; }
 
+    /// <summary>
+    /// Hive-style <c>industry=NAME/</c> folders (outside the date folders when both are on): each reading goes to its
+    /// sensor's industry, with one open file per industry. Wide rows hold all of a device's sensors, so a wide fleet of
+    /// several industries cannot be split so; it is refused when the sink opens.
+    /// </summary>
+    public bool PartitionByIndustry { get; init; }
+
     /// <summary>File name prefix (default: the name).</summary>
     public string? FilePrefix { get; init; }
 
-    /// <summary>Called once a file has its final name (e.g. to commit it to a table log); the sink's delivered count includes the file only after it returns.</summary>
-    internal Func<CompletedFile, CancellationToken, Task>? OnCompleted { get; init; }
+    /// <summary>
+    /// Called with the files given their final names by one write (one per partition at most, e.g. at a rotation), to
+    /// commit them to a table log together; the sink's delivered count includes the files only after it returns.
+    /// </summary>
+    internal Func<IReadOnlyList<CompletedFile>, CancellationToken, Task>? OnCompleted { get; init; }
 
     /// <summary>Column compression.</summary>
     public CompressionMethod Compression { get; init; } = CompressionMethod.Snappy;
+
+    /// <summary>The partition_by setting these options stand for: none, date, industry or industry,date.</summary>
+    internal string PartitionBy => (PartitionByIndustry, PartitionByDate) switch
+    {
+        (true, true) => "industry,date",
+        (true, false) => "industry",
+        (false, true) => "date",
+        _ => "none",
+    };
 }
 
 /// <summary>A Parquet file given its final name, with the statistics a table log records.</summary>
-internal sealed record CompletedFile(string Path, string? PartitionDate, long Rows, long Readings, long Bytes, DateTime MinTime, DateTime MaxTime, long ValueNulls);
+internal sealed record CompletedFile(string Path, string? PartitionIndustry, string? PartitionDate, long Rows, long Readings, long Bytes, DateTime MinTime, DateTime MaxTime, long ValueNulls);
 
 /// <summary>
 /// Writes Parquet files: columns gathered from the batches into one row group of <see cref="ParquetSinkOptions.RowGroupRows"/>
@@ -49,24 +68,18 @@ internal sealed record CompletedFile(string Path, string? PartitionDate, long Ro
 /// dictionary-encoded, compression at its fastest level. Narrow files are written by the hand-written
 /// <see cref="NarrowParquetWriter"/>, wide ones by Parquet.Net. A file is written as <c>.partial</c> and given
 /// its final name only once its footer is written, so a crash never leaves a truncated file under a final name.
-/// Delivered counts the readings of files under their final names. One writer.
+/// With industry partitions, each industry has its own open file and row group. Delivered counts the readings of
+/// files under their final names. One writer.
 /// </summary>
 public sealed class ParquetSink : IReadingSink
 {
     private readonly ParquetSinkOptions _options;
     private readonly List<string> _files = [];
+    private readonly List<CompletedFile> _completed = [];
     private Fleet? _fleet;
-    private Columns? _columns;
+    private Partition[] _partitions = [];
     private ParquetSchema? _schema;
     private DataField[] _fields = [];
-    private FileStream? _stream;
-    private ParquetWriter? _writer;
-    private NarrowParquetWriter? _narrow;
-    private string? _partial;
-    private string? _final;
-    private long _fileRows;
-    private long _fileReadings;
-    private long _fileEndMs = long.MaxValue;
     private long _confirmed;
     private int _sequence;
 
@@ -100,6 +113,13 @@ public sealed class ParquetSink : IReadingSink
         _fleet = fleet ?? throw new ArgumentNullException(nameof(fleet));
         bool wide = fleet.Scenario.Shape == OutputShape.Wide;
         Wide = wide;
+        string[] industries = [.. fleet.Sensors.Select(s => s.Industry).Distinct(StringComparer.Ordinal)];
+        if (_options.PartitionByIndustry && wide && industries.Length > 1)
+        {
+            throw new ConfigException(null, 0, "partition_by",
+                $"{Name}: a wide row holds all of a device's sensors, which here belong to {industries.Length} industries ({string.Join(", ", industries)}); " +
+                "industry partitions need narrow rows (output.shape: narrow), or one industry per scenario");
+        }
         var fields = new List<DataField>
         {
             new DateTimeDataField("time", DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: false),
@@ -120,7 +140,9 @@ public sealed class ParquetSink : IReadingSink
         }
         _fields = [.. fields];
         _schema = new ParquetSchema(fields.Cast<Field>().ToArray());
-        _columns = new Columns(fleet, _options.RowGroupRows, wide);
+        _partitions = _options.PartitionByIndustry
+            ? [.. industries.Select(industry => new Partition(industry, new Columns(fleet, _options.RowGroupRows, wide, [.. fleet.Sensors.Select(s => s.Industry == industry)])))]
+            : [new Partition(null, new Columns(fleet, _options.RowGroupRows, wide, null))];
         try
         {
             Directory.CreateDirectory(_options.Path);
@@ -136,68 +158,100 @@ public sealed class ParquetSink : IReadingSink
     public async ValueTask WriteAsync(ReadingBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        Columns columns = _columns ?? throw new InvalidOperationException($"{Name}: WriteAsync before OpenAsync");
+        if (_fleet is null) throw new InvalidOperationException($"{Name}: WriteAsync before OpenAsync");
+        try
+        {
+            foreach (Partition partition in _partitions) await WriteAsync(partition, batch, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Files completed before a failure are whole: they are committed and counted all the same.
+            await ConfirmAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task WriteAsync(Partition p, ReadingBatch batch, CancellationToken cancellationToken)
+    {
+        Columns columns = p.Columns;
         columns.Start(batch);
         while (!columns.AtEnd)
         {
             long ts = columns.NextTimestampMs;
-            if ((_writer is not null || _narrow is not null) && (ts >= _fileEndMs || (_options.FileRows is { } max && _fileRows >= max)))
+            if (p.IsOpen && (ts >= p.FileEndMs || (_options.FileRows is { } max && p.FileRows >= max)))
             {
-                await FlushRowGroupAsync(cancellationToken).ConfigureAwait(false);
-                await CloseFileAsync().ConfigureAwait(false);
+                await FlushRowGroupAsync(p, cancellationToken).ConfigureAwait(false);
+                await CloseFileAsync(p).ConfigureAwait(false);
             }
-            if (_writer is null && _narrow is null) await OpenFileAsync(ts, cancellationToken).ConfigureAwait(false);
-            long rowLimit = _options.FileRows is { } limit ? limit - _fileRows - columns.Count : long.MaxValue;
-            columns.Fill(_fileEndMs, rowLimit);
-            if (columns.Count == _options.RowGroupRows) await FlushRowGroupAsync(cancellationToken).ConfigureAwait(false);
-            else if (_options.FileRows is { } m && _fileRows + columns.Count >= m) await FlushRowGroupAsync(cancellationToken).ConfigureAwait(false);
+            if (!p.IsOpen) await OpenFileAsync(p, ts, cancellationToken).ConfigureAwait(false);
+            long rowLimit = _options.FileRows is { } limit ? limit - p.FileRows - columns.Count : long.MaxValue;
+            columns.Fill(p.FileEndMs, rowLimit);
+            if (columns.Count == _options.RowGroupRows) await FlushRowGroupAsync(p, cancellationToken).ConfigureAwait(false);
+            else if (_options.FileRows is { } m && p.FileRows + columns.Count >= m) await FlushRowGroupAsync(p, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <inheritdoc/>
-    public async ValueTask FlushAsync(CancellationToken cancellationToken) => await FlushRowGroupAsync(cancellationToken).ConfigureAwait(false);
+    public async ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        foreach (Partition partition in _partitions) await FlushRowGroupAsync(partition, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <inheritdoc/>
     public async ValueTask CompleteAsync(CancellationToken cancellationToken)
     {
-        await FlushRowGroupAsync(cancellationToken).ConfigureAwait(false);
-        await CloseFileAsync().ConfigureAwait(false);
+        try
+        {
+            foreach (Partition partition in _partitions)
+            {
+                await FlushRowGroupAsync(partition, cancellationToken).ConfigureAwait(false);
+                await CloseFileAsync(partition).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await ConfirmAsync().ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
         // A file not completed stays .partial: its rows are not delivered.
-        if (_writer is not null) await _writer.DisposeAsync().ConfigureAwait(false);
-        if (_stream is not null) await _stream.DisposeAsync().ConfigureAwait(false);
-        _writer = null;
-        _narrow = null;
-        _stream = null;
+        foreach (Partition p in _partitions)
+        {
+            if (p.Writer is not null) await p.Writer.DisposeAsync().ConfigureAwait(false);
+            if (p.Stream is not null) await p.Stream.DisposeAsync().ConfigureAwait(false);
+            p.Writer = null;
+            p.Narrow = null;
+            p.Stream = null;
+        }
     }
 
-    private async Task OpenFileAsync(long timestampMs, CancellationToken cancellationToken)
+    private async Task OpenFileAsync(Partition p, long timestampMs, CancellationToken cancellationToken)
     {
         Fleet fleet = _fleet!;
         var time = DateTimeOffset.FromUnixTimeMilliseconds(timestampMs);
         string folder = _options.Path;
         long end = long.MaxValue;
+        if (p.Industry is { } industry) folder = System.IO.Path.Combine(folder, "industry=" + HiveEscape(industry));
+        p.Date = null;
         if (_options.PartitionByDate)
         {
-            folder = System.IO.Path.Combine(folder, "date=" + time.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-            Directory.CreateDirectory(folder);
+            p.Date = time.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            folder = System.IO.Path.Combine(folder, "date=" + p.Date);
             end = Math.Min(end, (timestampMs / 86_400_000 + 1) * 86_400_000);
         }
+        if (folder != _options.Path) Directory.CreateDirectory(folder);
         if (_options.Rotation is { } rotation)
         {
             long span = (long)rotation.TotalMilliseconds;
             end = Math.Min(end, (Math.DivRem(timestampMs, span, out long r) - (r < 0 ? 1 : 0) + 1) * span);
         }
-        _fileEndMs = end;
+        p.FileEndMs = end;
         Shard shard = fleet.Scenario.Shard;
-        _final = System.IO.Path.Combine(folder, $"{_options.FilePrefix ?? _options.Name}-{time:yyyyMMdd'T'HHmmssfff'Z'}-{shard.Index}of{shard.Count}-{_sequence++:D4}.parquet");
-        _partition = _options.PartitionByDate ? time.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : null;
-        _partial = _final + ".partial";
-        _stream = new FileStream(_partial, FileMode.Create, FileAccess.ReadWrite, FileShare.Read, 1 << 20);
+        p.Final = System.IO.Path.Combine(folder, $"{_options.FilePrefix ?? _options.Name}-{time:yyyyMMdd'T'HHmmssfff'Z'}-{shard.Index}of{shard.Count}-{_sequence++:D4}.parquet");
+        p.Partial = p.Final + ".partial";
+        p.Stream = new FileStream(p.Partial, FileMode.Create, FileAccess.ReadWrite, FileShare.Read, 1 << 20);
         var options = new ParquetOptions { CompressionMethod = _options.Compression, CompressionLevel = System.IO.Compression.CompressionLevel.Fastest };
         var metadata = new Dictionary<string, string>
         {
@@ -206,69 +260,105 @@ public sealed class ParquetSink : IReadingSink
         };
         if (Wide)
         {
-            _writer = await ParquetWriter.CreateAsync(_schema!, _stream, options, append: false, cancellationToken).ConfigureAwait(false);
-            _writer.CustomMetadata = metadata;
+            p.Writer = await ParquetWriter.CreateAsync(_schema!, p.Stream, options, append: false, cancellationToken).ConfigureAwait(false);
+            p.Writer.CustomMetadata = metadata;
         }
         else
         {
-            _narrow = new NarrowParquetWriter(_stream, _options.Compression, metadata);
+            p.Narrow = new NarrowParquetWriter(p.Stream, _options.Compression, metadata);
         }
-        _fileRows = 0;
-        _fileReadings = 0;
-        _minTime = DateTime.MaxValue;
-        _maxTime = DateTime.MinValue;
-        _valueNulls = 0;
+        p.FileRows = 0;
+        p.FileReadings = 0;
+        p.MinTime = DateTime.MaxValue;
+        p.MaxTime = DateTime.MinValue;
+        p.ValueNulls = 0;
     }
 
-    private string? _partition;
-    private DateTime _minTime;
-    private DateTime _maxTime;
-    private long _valueNulls;
-
-    private async Task FlushRowGroupAsync(CancellationToken cancellationToken)
+    /// <summary>Hive's escaping of a partition value in a folder name: characters other than letters, digits, '_', '-' and '.' as %XX.</summary>
+    internal static string HiveEscape(string value)
     {
-        Columns columns = _columns!;
-        if (columns.Count == 0 || (_writer is null && _narrow is null)) return;
-        (DateTime min, DateTime max, long nulls) stats;
-        if (_narrow is not null)
+        var b = new System.Text.StringBuilder(value.Length);
+        foreach (byte c in System.Text.Encoding.UTF8.GetBytes(value))
         {
-            stats = columns.WriteNarrow(_narrow);
+            if (char.IsAsciiLetterOrDigit((char)c) || c is (byte)'_' or (byte)'-' or (byte)'.') b.Append((char)c);
+            else b.Append('%').Append(c.ToString("X2", CultureInfo.InvariantCulture));
+        }
+        return b.ToString();
+    }
+
+    private async Task FlushRowGroupAsync(Partition p, CancellationToken cancellationToken)
+    {
+        Columns columns = p.Columns;
+        if (columns.Count == 0 || !p.IsOpen) return;
+        (DateTime min, DateTime max, long nulls) stats;
+        if (p.Narrow is not null)
+        {
+            stats = columns.WriteNarrow(p.Narrow);
         }
         else
         {
             stats = columns.Stats();
-            using ParquetRowGroupWriter group = _writer!.CreateRowGroup();
+            using ParquetRowGroupWriter group = p.Writer!.CreateRowGroup();
             await columns.WriteAsync(group, _fields, cancellationToken).ConfigureAwait(false);
         }
-        _minTime = stats.min < _minTime ? stats.min : _minTime;
-        _maxTime = stats.max > _maxTime ? stats.max : _maxTime;
-        _valueNulls += stats.nulls;
-        _fileRows += columns.Count;
-        _fileReadings += columns.Readings;
+        p.MinTime = stats.min < p.MinTime ? stats.min : p.MinTime;
+        p.MaxTime = stats.max > p.MaxTime ? stats.max : p.MaxTime;
+        p.ValueNulls += stats.nulls;
+        p.FileRows += columns.Count;
+        p.FileReadings += columns.Readings;
         columns.Clear();
     }
 
-    private async Task CloseFileAsync()
+    private async Task CloseFileAsync(Partition p)
     {
-        if (_writer is null && _narrow is null) return;
-        if (_writer is not null) await _writer.DisposeAsync().ConfigureAwait(false);
-        _narrow?.Close();
-        _writer = null;
-        _narrow = null;
-        await _stream!.FlushAsync().ConfigureAwait(false);
-        await _stream.DisposeAsync().ConfigureAwait(false);
-        _stream = null;
-        if (_fileRows == 0)
+        if (!p.IsOpen) return;
+        if (p.Writer is not null) await p.Writer.DisposeAsync().ConfigureAwait(false);
+        p.Narrow?.Close();
+        p.Writer = null;
+        p.Narrow = null;
+        await p.Stream!.FlushAsync().ConfigureAwait(false);
+        await p.Stream.DisposeAsync().ConfigureAwait(false);
+        p.Stream = null;
+        if (p.FileRows == 0)
         {
-            File.Delete(_partial!);
+            File.Delete(p.Partial!);
             return;
         }
-        File.Move(_partial!, _final!, overwrite: false);
-        _files.Add(_final!);
-        if (_options.OnCompleted is { } completed)
-        {
-            await completed(new CompletedFile(_final!, _partition, _fileRows, _fileReadings, new FileInfo(_final!).Length, _minTime, _maxTime, _valueNulls), CancellationToken.None).ConfigureAwait(false);
-        }
-        Interlocked.Add(ref _confirmed, _fileReadings);
+        File.Move(p.Partial!, p.Final!, overwrite: false);
+        _files.Add(p.Final!);
+        _completed.Add(new CompletedFile(p.Final!, p.Industry, p.Date, p.FileRows, p.FileReadings, new FileInfo(p.Final!).Length, p.MinTime, p.MaxTime, p.ValueNulls));
+    }
+
+    /// <summary>Hands the files completed since the last call to <see cref="ParquetSinkOptions.OnCompleted"/> together, then counts them delivered.</summary>
+    private async Task ConfirmAsync()
+    {
+        if (_completed.Count == 0) return;
+        if (_options.OnCompleted is { } completed) await completed(_completed, CancellationToken.None).ConfigureAwait(false);
+        Interlocked.Add(ref _confirmed, _completed.Sum(f => f.Readings));
+        _completed.Clear();
+    }
+
+    /// <summary>One partition's open file and the row group being gathered for it.</summary>
+    private sealed class Partition(string? industry, Columns columns)
+    {
+        /// <summary>The industry of its readings (null: not partitioned by industry).</summary>
+        public string? Industry { get; } = industry;
+
+        public Columns Columns { get; } = columns;
+
+        public FileStream? Stream;
+        public ParquetWriter? Writer;
+        public NarrowParquetWriter? Narrow;
+        public string? Partial;
+        public string? Final;
+        public string? Date;
+        public long FileRows;
+        public long FileReadings;
+        public long FileEndMs = long.MaxValue;
+        public DateTime MinTime;
+        public DateTime MaxTime;
+        public long ValueNulls;
+
+        public bool IsOpen => Writer is not null || Narrow is not null;
     }
 }

@@ -14,7 +14,7 @@ public sealed class ParquetSinkProvider : ISinkProvider
     public static readonly OptionSpec RowGroupRows = new() { Default = "500000", Key = Key + "row_group_rows", Kind = OptionKind.Integer, Min = 1000, Max = 100_000_000, Description = "Rows per row group." };
     public static readonly OptionSpec FileRows = new() { Key = Key + "file_rows", Kind = OptionKind.Integer, Min = 1000, Max = 1L << 40, Description = "Start a new file after this many rows." };
     public static readonly OptionSpec Rotation = new() { Key = Key + "rotation (parquet)", Kind = OptionKind.Duration, MinDuration = TimeSpan.FromSeconds(1), MaxDuration = TimeSpan.FromDays(366), Description = "Start a new file every span of data time." };
-    public static readonly OptionSpec PartitionBy = new() { Default = "none", Noun = "partitioning", Key = Key + "partition_by", Kind = OptionKind.Choice, Choices = ["none", "date"], Description = "date: Hive-style date=YYYY-MM-DD/ folders, a new file at each UTC midnight of data time." };
+    public static readonly OptionSpec PartitionBy = new() { Default = "none", Noun = "partitioning", Key = Key + "partition_by", Kind = OptionKind.Choice, Choices = ["none", "date", "industry", "industry,date"], Description = "Hive-style folders. date: date=YYYY-MM-DD/, a new file at each UTC midnight of data time; industry: industry=NAME/, each reading in its sensor's industry, one open file per industry (narrow rows, or wide rows of one industry); industry,date: industry=NAME/date=YYYY-MM-DD/." };
     public static readonly OptionSpec Compression = new() { Default = "snappy", Noun = "compression", Key = Key + "compression (parquet)", Kind = OptionKind.Choice, Choices = ["snappy", "zstd", "lz4", "gzip", "none"], Description = "Column compression, at its fastest level." };
 #pragma warning restore CS1591
 
@@ -42,7 +42,8 @@ public sealed class ParquetSinkProvider : ISinkProvider
             RowGroupRows = (int)(SinkSettings.Integer(options, context, RowGroupRows) ?? 500_000),
             FileRows = SinkSettings.Integer(options, context, FileRows),
             Rotation = SinkSettings.Duration(options, context, Rotation),
-            PartitionByDate = SinkSettings.Choice(options, context, PartitionBy) == "date",
+            PartitionByDate = SinkSettings.Choice(options, context, PartitionBy) is "date" or "industry,date",
+            PartitionByIndustry = SinkSettings.Choice(options, context, PartitionBy) is "industry" or "industry,date",
             Compression = SinkSettings.Choice(options, context, Compression) switch
             {
                 "zstd" => CompressionMethod.Zstd,
@@ -62,7 +63,7 @@ public sealed class DeltaSinkProvider : ISinkProvider
     public string Type => "delta";
 
     /// <inheritdoc/>
-    public string Description => "A Delta Lake table: Parquet files committed to _delta_log as they complete (add actions with statistics), optimistic commits so several shards append to one table; optional date partitions.";
+    public string Description => "A Delta Lake table: Parquet files committed to _delta_log as they complete (add actions with statistics), optimistic commits so several shards append to one table; optional industry and date partitions.";
 
     /// <inheritdoc/>
     public IReadOnlyList<OptionSpec> Options => new ParquetSinkProvider().Options;

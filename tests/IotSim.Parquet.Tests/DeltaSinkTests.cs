@@ -88,6 +88,47 @@ public sealed class DeltaSinkTests : IDisposable
     }
 
     [Fact]
+    public async Task PartitionByIndustry_OneCommitPerFileGroup_WithPartitionValuesThatMatchTheRows()
+    {
+        var options = new ParquetSinkOptions { Path = Table, FileRows = 4000, PartitionByIndustry = true, PartitionByDate = true };
+        var sink = new DeltaSink(options);
+        Scenario scenario = Mining() with { Industries = ["mining", "electric_power"] };
+        RunReport report = await new Simulator(scenario).AddSink(sink).RunAsync();
+        Assert.True(report.Succeeded, report.Sinks[0].Error);
+        var adds = CheckLog();
+        Assert.Equal(report.Generated, adds.Sum(a => a.Records));
+        using (var doc = JsonDocument.Parse(File.ReadAllLines(Path.Combine(Table, "_delta_log", $"{0:D20}.json"))[1]))
+        {
+            JsonElement meta = doc.RootElement.GetProperty("metaData");
+            Assert.Equal(["industry", "date"], meta.GetProperty("partitionColumns").EnumerateArray().Select(c => c.GetString()));
+            Assert.Contains("\"name\":\"industry\"", meta.GetProperty("schemaString").GetString()!, StringComparison.Ordinal);
+        }
+        // Each add's partition values name its folder, and every row in the file belongs to them.
+        var industryOf = Fleet.Build(scenario).Sensors.ToDictionary(s => s.Name, s => s.Industry);
+        int multiFileCommits = 0;
+        foreach (string version in Directory.GetFiles(Path.Combine(Table, "_delta_log"), "*.json").Order(StringComparer.Ordinal).Skip(1))
+        {
+            var lines = File.ReadAllLines(version).Select(l => JsonDocument.Parse(l)).ToList();
+            var versionAdds = lines.Where(d => d.RootElement.TryGetProperty("add", out _)).Select(d => d.RootElement.GetProperty("add")).ToList();
+            multiFileCommits += versionAdds.Count > 1 ? 1 : 0;
+            foreach (JsonElement add in versionAdds)
+            {
+                string industry = add.GetProperty("partitionValues").GetProperty("industry").GetString()!;
+                string date = add.GetProperty("partitionValues").GetProperty("date").GetString()!;
+                string path = add.GetProperty("path").GetString()!;
+                Assert.StartsWith($"industry={industry}/date={date}/", path, StringComparison.Ordinal);
+                string file = Path.Combine(Table, path);
+                string sensors = string.Join(",", industryOf.Where(kv => kv.Value == industry).Select(kv => $"'{kv.Key}'"));
+                Assert.Equal(0, Count($"SELECT count(*) FROM read_parquet('{file}') WHERE sensor NOT IN ({sensors}) OR strftime(time, '%Y-%m-%d') <> '{date}'"));
+            }
+            lines.ForEach(d => d.Dispose());
+        }
+        // The industries' files complete together at the row limit and midnight: their adds share commits.
+        Assert.True(multiFileCommits > 0);
+        Assert.True(sink.Versions.Count < adds.Count);
+    }
+
+    [Fact]
     public async Task ATableOfAnotherShape_IsRefused()
     {
         await new Simulator(Mining(seconds: 5)).AddSink(new DeltaSink(new ParquetSinkOptions { Path = Table })).RunAsync();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using DuckDB.NET.Data;
+using IotSim.Core;
 using IotSim.Core.Scenarios;
 using IotSim.Core.Simulation;
 using IotSim.Core.Sinks;
@@ -150,6 +151,57 @@ public sealed class ParquetSinkTests : IDisposable
         Assert.Equal(new DateTime(2026, 3, 1, 23, 59, 59, DateTimeKind.Utc), ((DateTime)counts[0][3]!).ToUniversalTime());
         Assert.Equal(new DateTime(2026, 3, 2, 0, 0, 0, DateTimeKind.Utc), ((DateTime)counts[1][2]!).ToUniversalTime());
     }
+
+    [Fact]
+    public async Task PartitionByIndustryAndDate_EachReadingInItsSensorsIndustry_OneOpenFilePerIndustry()
+    {
+        Scenario scenario = Mining(devices: 3, seconds: 120) with
+        {
+            Industries = ["mining", "electric_power", "agriculture"],
+            Start = new DateTimeOffset(2026, 3, 1, 23, 59, 0, TimeSpan.Zero),
+            Dirty = new DirtyOptions { Nulls = 0.02 },
+        };
+        Fleet fleet = Fleet.Build(scenario);
+        var industryOf = fleet.Sensors.ToDictionary(s => s.Name, s => s.Industry);
+        var (report, expected, sink) = await RunAsync(scenario, new ParquetSinkOptions { Path = _dir, PartitionByIndustry = true, PartitionByDate = true, RowGroupRows = 1000 });
+        Assert.True(report.Succeeded, report.Sinks[1].Error);
+        Assert.Equal(report.Generated, report.Sinks[1].Delivered);
+        Assert.Equal(["industry=agriculture", "industry=electric_power", "industry=mining"], Directory.GetDirectories(_dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        foreach (string industry in Directory.GetDirectories(_dir))
+        {
+            Assert.Equal(["date=2026-03-01", "date=2026-03-02"], Directory.GetDirectories(industry).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        }
+        // One file per industry and day: the industries' files are open side by side, not one after another.
+        Assert.Equal(6, sink.Files.Count);
+        var rows = Query($"SELECT time, device_id, sensor, value, coalesce(anomaly, ''), industry, date::VARCHAR FROM read_parquet('{_dir}/*/*/*.parquet', hive_partitioning = true)");
+        var actual = rows.Select(r => new Row(Micros(r[0]!), (string)r[1]!, (string)r[2]!, (float?)r[3], (string)r[4]!)).ToList();
+        Assert.Equal(Sorted(expected), Sorted(actual));
+        Assert.All(rows, r => Assert.Equal(industryOf[(string)r[2]!], (string)r[5]!));
+        Assert.All(rows, r => Assert.Equal(DateTime.UnixEpoch.AddTicks(Micros(r[0]!) * 10).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), (string)r[6]!));
+        Assert.Equal(3, rows.Select(r => (string)r[5]!).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task PartitionByIndustry_WideRowsOfSeveralIndustries_AreRefusedAtOpen_OneIndustryIsWritten()
+    {
+        Scenario several = Mining(devices: 2, seconds: 5) with { Industries = ["mining", "electric_power"], Shape = OutputShape.Wide };
+        var e = await Assert.ThrowsAsync<ConfigException>(() => RunAsync(several, new ParquetSinkOptions { Path = _dir, PartitionByIndustry = true }));
+        Assert.Equal("partition_by", e.Key);
+        Assert.Contains("2 industries (mining, electric_power)", e.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(_dir, "*", SearchOption.AllDirectories));
+
+        var (report, _, sink) = await RunAsync(Mining(devices: 2, seconds: 5) with { Shape = OutputShape.Wide }, new ParquetSinkOptions { Path = _dir, PartitionByIndustry = true });
+        Assert.True(report.Succeeded, report.Sinks[1].Error);
+        Assert.StartsWith(Path.Combine(_dir, "industry=mining") + Path.DirectorySeparatorChar, Assert.Single(sink.Files), StringComparison.Ordinal);
+        Assert.Equal([2L * 5], Query($"SELECT count(*) FROM read_parquet('{_dir}/*/*.parquet')").Single());
+    }
+
+    [Theory]
+    [InlineData("mining", "mining")]
+    [InlineData("a b/c=d%", "a%20b%2Fc%3Dd%25")]
+    [InlineData("ü", "%C3%BC")]
+    public void HiveEscape_KeepsSafeCharacters_EscapesTheRestAsUtf8(string value, string folder) =>
+        Assert.Equal(folder, ParquetSink.HiveEscape(value));
 
     [Fact]
     public async Task KilledMidRun_LeavesNoFileUnderAFinalNameThatCannotBeRead()
