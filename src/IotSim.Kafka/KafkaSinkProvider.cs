@@ -16,7 +16,7 @@ public sealed class KafkaSinkProvider : ISinkProvider
     public static readonly OptionSpec Headers = new() { Key = Key + "headers", Kind = OptionKind.Boolean, Description = "Give every message the headers iotsim.scenario (the scenario file's name), iotsim.seed and iotsim.shard (i/N). Default: true for device-json and columnar; false for json and csv, where librdkafka's per-message header allocations cost about half the message rate." };
     public static readonly OptionSpec FrameReadings = new() { Default = "10000", Key = Key + "frame_readings", Kind = OptionKind.Integer, Min = 1, Max = 1_000_000, Description = "columnar: readings per frame at most (19 bytes each before compression; keep frames under the brokers' message.max.bytes)." };
     public static readonly OptionSpec FrameCompression = new() { Default = "lz4", Noun = "frame compression", Key = Key + "frame_compression", Kind = OptionKind.Choice, Choices = ["lz4", "none"], Description = "columnar: compress each frame's body with LZ4 (block format) when that makes it smaller." };
-    public static readonly OptionSpec Properties = new() { Key = Key + "properties", Kind = OptionKind.Text, MaxLength = 65536, Description = "Further librdkafka properties as name=value pairs separated by ';' (acks=all;compression.type=lz4;linger.ms=5;enable.idempotence=true); ${NAME} reads an environment variable. An unknown or invalid property stops the run before anything is generated, with librdkafka's message." };
+    public static readonly OptionSpec Properties = new() { Key = Key + "properties", Kind = OptionKind.Text, IsMap = true, MaxLength = 65536, Description = "Further librdkafka properties: a mapping (acks: all, compression.type: lz4, linger.ms: 5, enable.idempotence: true), or name=value pairs separated by ';'; ${NAME} in a value reads an environment variable. An unknown or invalid property stops the run before anything is generated, with librdkafka's message." };
     public static readonly OptionSpec FlushTimeout = new() { Default = "60s", Key = Key + "flush_timeout", Kind = OptionKind.Duration, MinDuration = TimeSpan.FromSeconds(1), MaxDuration = TimeSpan.FromHours(1), Description = "How long the end of the run waits for outstanding delivery reports." };
 #pragma warning restore CS1591
 
@@ -38,16 +38,7 @@ public sealed class KafkaSinkProvider : ISinkProvider
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(context);
         string brokers = options.Setting("brokers") ?? throw context.Error(options, "brokers", "a kafka sink needs brokers, e.g. brokers: 127.0.0.1:9092");
-        var properties = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (SinkSettings.Secret(options, context, Properties) is { } text)
-        {
-            foreach (string pair in text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                int eq = pair.IndexOf('=', StringComparison.Ordinal);
-                if (eq <= 0) throw context.Error(options, "properties", $"'{Core.Util.Excerpt.Of(pair.Split('=')[0])}…' is not name=value (pairs are separated by ';')");
-                properties[pair[..eq].Trim()] = pair[(eq + 1)..].Trim();
-            }
-        }
+        Dictionary<string, string> properties = SinkSettings.Pairs(options, context, Properties);
         string format = SinkSettings.Choice(options, context, Format) ?? "json";
         string? key = SinkSettings.Choice(options, context, MessageKey);
         if (format == "columnar" && key is "device" or "sensor")

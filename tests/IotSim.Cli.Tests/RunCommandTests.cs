@@ -79,12 +79,14 @@ public sealed class RunCommandTests
         Assert.Contains("/nonexistent/scenario.yaml", r.Error);
     }
 
-    [Fact]
-    public async Task Run_ASettingTheTargetRefusesAtOpen_NamesTheFileAndKey_Exit2()
+    [Theory]
+    [InlineData("\"acks=sometimes\"")]
+    [InlineData("{ linger.ms: 5, acks: sometimes }")]
+    public async Task Run_ASettingTheTargetRefusesAtOpen_NamesTheFileAndKey_Exit2(string properties)
     {
         // librdkafka checks the property when the kafka sink opens, after the file was read: the error still names the file.
         string yaml = Path.Combine(Path.GetTempPath(), $"iotsim-open-{Guid.NewGuid():N}.yaml");
-        File.WriteAllText(yaml, "sinks: [ { type: kafka, brokers: \"127.0.0.1:1\", properties: \"acks=sometimes\" } ]\n");
+        File.WriteAllText(yaml, $"sinks: [ {{ type: kafka, brokers: \"127.0.0.1:1\", properties: {properties} }} ]\n");
         try
         {
             CliResult r = await CliHarness.RunAsync("run", yaml);

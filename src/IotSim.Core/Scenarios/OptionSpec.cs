@@ -58,6 +58,12 @@ public sealed record OptionSpec
     /// <summary>What a value of a Choice is called in messages ("unknown time mode 'x'").</summary>
     public string Noun { get; init; } = "value";
 
+    /// <summary>
+    /// Whether a Text option may also be written as a YAML mapping of names to scalar values (as text: name=value pairs
+    /// separated by ';'); the loader keeps each entry as the setting <c>KEY.NAME</c>, read with <c>SinkSettings.Pairs</c>.
+    /// </summary>
+    public bool IsMap { get; init; }
+
     /// <summary>Longest Text value, in characters.</summary>
     public int MaxLength { get; init; } = 256;
 
@@ -80,7 +86,7 @@ public sealed record OptionSpec
         OptionKind.Timestamp => "an ISO 8601 timestamp with Z or an offset, e.g. 2026-01-01T00:00:00Z",
         OptionKind.Name => $"1 to {MaxNameLength} letters, digits, '_' and '-'",
         OptionKind.Shard => "i/N with 0 <= i < N, e.g. 0/4",
-        _ => IsPath ? "a file or folder path" : $"text of up to {MaxLength} characters",
+        _ => IsPath ? "a file or folder path" : IsMap ? "a mapping of names to values, or name=value pairs separated by ';'" : $"text of up to {MaxLength} characters",
     };
 
     /// <summary>The last part of <see cref="Key"/> as written in a file (<c>sinks[].format (file)</c> → <c>format</c>).</summary>

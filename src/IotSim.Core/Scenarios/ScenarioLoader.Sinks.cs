@@ -101,6 +101,20 @@ public static partial class ScenarioLoader
                         break;
                     default:
                         OptionSpec spec = provider.Options.First(s => SinkRegistry.KeyOf(s) == e.Key);
+                        if (spec.IsMap && e.Value is YamlMappingNode entries)
+                        {
+                            foreach (KeyValuePair<YamlNode, YamlNode> child in entries.Children)
+                            {
+                                string name = child.Key is YamlScalarNode { Value: { Length: > 0 } k } ? k.Trim() : throw Fail(child.Key, e.Path, "a name must be a plain word, not " + Describe(child.Key));
+                                string full = Join(e.Path, name);
+                                if (!settings.TryAdd($"{e.Key}.{name}", Scalar(child.Value, full, "a text, number or boolean value").Value!.Trim()))
+                                {
+                                    throw Fail(child.Key, full, "the name appears twice");
+                                }
+                                _origins[full] = new KeyOrigin(ToLine(child.Key.Start.Line), null);
+                            }
+                            break;
+                        }
                         // Numbers and booleans must be plain scalars, as a schema-validating editor would demand.
                         string text = spec.Kind is OptionKind.Integer or OptionKind.Number or OptionKind.Boolean
                             ? Plain(e.Value, e.Path, spec.Kind == OptionKind.Boolean ? "true or false" : "a number")

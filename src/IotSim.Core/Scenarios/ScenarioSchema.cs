@@ -107,6 +107,13 @@ public static class ScenarioSchema
                 node["pattern"] = "^\\s*[0-9]+\\s*/\\s*[0-9]+\\s*$";
                 break;
             default:
+                if (spec.IsMap)
+                {
+                    node["anyOf"] = new JsonArray(
+                        new JsonObject { ["type"] = "string", ["minLength"] = 1 },
+                        new JsonObject { ["type"] = "object", ["additionalProperties"] = new JsonObject { ["type"] = new JsonArray("string", "number", "boolean") } });
+                    break;
+                }
                 node["type"] = "string";
                 node["minLength"] = 1;
                 break;

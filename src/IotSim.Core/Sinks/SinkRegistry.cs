@@ -81,7 +81,8 @@ public sealed class SinkRegistry
         }
         foreach (string key in options.Settings.Keys)
         {
-            if (!provider.Options.Any(s => KeyOf(s) == key))
+            // A map option's entries are KEY.NAME.
+            if (!provider.Options.Any(s => KeyOf(s) == key || (s.IsMap && key.StartsWith(KeyOf(s) + ".", StringComparison.Ordinal))))
             {
                 throw context.Error(options, key,
                     $"'{Excerpt.Of(key)}' does not apply to a {provider.Type} sink{DidYouMean.Suggest(key, provider.Options.Select(KeyOf))}; keys for {provider.Type}: {string.Join(", ", KeysOf(provider))}");

@@ -42,7 +42,12 @@ public static class SinkSettings
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(spec);
         string key = SinkRegistry.KeyOf(spec);
-        if (options.Setting(key) is not { } text) return null;
+        return options.Setting(key) is { } text ? Expand(options, context, key, text) : null;
+    }
+
+    /// <summary><paramref name="text"/> with every <c>${NAME}</c> read from the environment (<c>$$</c> a literal <c>$</c>); errors name <paramref name="key"/>.</summary>
+    private static string Expand(SinkOptions options, SinkContext context, string key, string text)
+    {
         var result = new System.Text.StringBuilder(text.Length);
         for (int i = 0; i < text.Length; i++)
         {
@@ -73,6 +78,35 @@ public static class SinkSettings
             }
         }
         return result.ToString();
+    }
+
+    /// <summary>
+    /// The name/value pairs of a map option (<see cref="OptionSpec.IsMap"/>): written as a YAML mapping, or as text of
+    /// name=value pairs separated by ';'; each value with <c>${NAME}</c> read from the environment as in
+    /// <see cref="Secret"/>. Empty when unset. Callers must not print the values.
+    /// </summary>
+    public static Dictionary<string, string> Pairs(SinkOptions options, SinkContext context, OptionSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(spec);
+        string key = SinkRegistry.KeyOf(spec);
+        var pairs = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (Secret(options, context, spec) is { } text)
+        {
+            foreach (string pair in text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                int eq = pair.IndexOf('=', StringComparison.Ordinal);
+                if (eq <= 0) throw context.Error(options, key, $"'{Util.Excerpt.Of(pair.Split('=')[0])}…' is not name=value (pairs are separated by ';', or write a mapping)");
+                pairs[pair[..eq].Trim()] = pair[(eq + 1)..].Trim();
+            }
+        }
+        string prefix = key + ".";
+        foreach (var (name, value) in options.Settings)
+        {
+            if (name.StartsWith(prefix, StringComparison.Ordinal)) pairs[name[prefix.Length..]] = Expand(options, context, name, value);
+        }
+        return pairs;
     }
 
     /// <summary>The setting of <paramref name="spec"/> parsed by <paramref name="parse"/>, or default when unset.</summary>
