@@ -23,6 +23,12 @@ public sealed class Simulator
     private readonly List<ReloadRecord> _reloads = [];
     private (Scenario Scenario, List<SensorDefinition> Sensors, DateTimeOffset RequestedAt)? _pendingReload;
     private volatile List<SinkRunner>? _runners;
+    private readonly long[] _anomalies = new long[AnomalyKinds.Count];
+    private readonly List<Action> _finishing = [];
+    private Action<ReadingBatch>? _tap;
+    private long _lagMicros;
+    private long _progressPpm = -1;
+    private long _reloadCount;
 
     /// <summary>Creates a simulator for <paramref name="scenario"/>; sinks are added with <see cref="AddSink(IReadingSink, SinkOptions)"/>.</summary>
     public Simulator(Scenario scenario)
@@ -122,10 +128,16 @@ public sealed class Simulator
         int capacity = fleet.BatchCapacity;
         var runners = new List<SinkRunner>(_sinks.Count);
         int poolSize = 2;
+        using var metrics = new Diagnostics.RunMetrics(this);
+        Array.Clear(_anomalies);
+        Interlocked.Exchange(ref _lagMicros, 0);
+        long startMs = fleet.Start.ToUnixTimeMilliseconds();
+        long spanMs = fleet.End is { } endAt ? endAt.ToUnixTimeMilliseconds() - startMs : 0;
+        Interlocked.Exchange(ref _progressPpm, spanMs > 0 ? 0 : -1);
         foreach (var (sink, options) in _sinks)
         {
             SinkOptions sized = options with { QueueCapacity = options.QueueBatches(capacity), MaxBuffer = null };
-            runners.Add(new SinkRunner(sink, sized));
+            runners.Add(new SinkRunner(sink, sized, metrics));
             // Every queued batch, one being written per writer, and one being generated.
             poolSize = Math.Max(poolSize, sized.QueueCapacity + Math.Max(1, sized.Parallelism) + 1);
         }
@@ -189,10 +201,28 @@ public sealed class Simulator
                     stoppedEarly = true;
                     break;
                 }
+                if (!closing)
+                {
+                    long due = batch.Segments[0].TimestampMs;
+                    if (spanMs > 0) Interlocked.Exchange(ref _progressPpm, Math.Clamp((due - startMs) * 1_000_000 / spanMs, 0, 1_000_000));
+                    if (realtime)
+                    {
+                        long behindMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - WallTime(due, simStartMs, wallStartMs, speed);
+                        Interlocked.Exchange(ref _lagMicros, Math.Max(0, behindMs) * 1000);
+                    }
+                    else if (rate is not null)
+                    {
+                        // Readings behind the profile's integral (beyond one batch, the pacing granularity), in seconds at the current rate.
+                        TimeSpan since = clock.Elapsed - rateOrigin.Elapsed;
+                        double behind = rate.ReadingsBy(since) - (paced - rateOrigin.Paced) - capacity;
+                        Interlocked.Exchange(ref _lagMicros, behind > 0 ? (long)(behind / Math.Max(1, rate.RateAt(since)) * 1e6) : 0);
+                    }
+                }
                 if (!closing && TakeReload() is { } reload)
                 {
                     fleet.Reload(reload.Scenario, reload.Sensors);
                     _reloads.Add(new ReloadRecord(reload.RequestedAt, DateTimeOffset.UtcNow, DateTimeOffset.FromUnixTimeMilliseconds(batch.Segments[0].TimestampMs)));
+                    Interlocked.Increment(ref _reloadCount);
                     if (rate is not null)
                     {
                         // The new profile starts from here: the readings paced so far stay, the integral restarts.
@@ -211,6 +241,8 @@ public sealed class Simulator
                     computer.Compute(batch);
                     dirty?.Apply(batch);
                 }
+                Diagnostics.AnomalyCounter.Add(batch.Flags.AsSpan(0, batch.Count), _anomalies);
+                _tap?.Invoke(batch);
                 paced += batch.Count;
                 batch.Sequence = sequence++;
                 batch.SetReferences(runners.Count);
@@ -249,6 +281,10 @@ public sealed class Simulator
             // All at once: a sink stuck in a write must not keep the healthy ones from completing their files.
             await Task.WhenAll(runners.Select(r => FinishAsync(r, opened.Contains(r)))).ConfigureAwait(false);
             runners.ForEach(r => r.Finish());
+            if (spanMs > 0 && planner.Finished) Interlocked.Exchange(ref _progressPpm, 1_000_000);
+            Action[] finishing;
+            lock (_finishing) finishing = [.. _finishing];
+            foreach (Action callback in finishing) callback();
             // Unregister first: a late abort must not reach a disposed runner.
             onAbort.Dispose();
             runners.ForEach(r => r.Dispose());
@@ -285,6 +321,43 @@ public sealed class Simulator
         {
             runner.RecordError($"{runner.Sink.Name}: closing failed: {ex.Message}");
         }
+    }
+
+    /// <summary>The sink runners of the current (or last) run; empty before it starts.</summary>
+    internal IReadOnlyList<SinkRunner> Runners => _runners ?? (IReadOnlyList<SinkRunner>)[];
+
+    /// <summary>How far generation is behind its schedule, in seconds (rate and realtime modes; 0 in backfill). Thread-safe.</summary>
+    public double LagSeconds => Interlocked.Read(ref _lagMicros) / 1e6;
+
+    /// <summary>Share of the time range generated so far, 0 to 1; null when the run has no end or has not started. Thread-safe.</summary>
+    public double? Progress => Interlocked.Read(ref _progressPpm) is var p and >= 0 ? p / 1e6 : null;
+
+    /// <summary>Scenario reloads applied so far. Thread-safe.</summary>
+    public long ReloadCount => Interlocked.Read(ref _reloadCount);
+
+    /// <summary>Anomalous readings generated so far, indexed by <see cref="AnomalyKind"/> (entry 0 unused). Thread-safe.</summary>
+    public long[] AnomalyCounts()
+    {
+        long[] copy = new long[_anomalies.Length];
+        for (int i = 0; i < copy.Length; i++) copy[i] = Interlocked.Read(ref _anomalies[i]);
+        return copy;
+    }
+
+    /// <summary>
+    /// Calls <paramref name="observer"/> on the generator's thread with every computed batch, before the sinks get it
+    /// (e.g. to keep the last readings for a monitoring endpoint). It must be quick and must not keep the batch.
+    /// </summary>
+    public void Tap(Action<ReadingBatch> observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        _tap += observer;
+    }
+
+    /// <summary>Calls <paramref name="callback"/> at the end of each run, after the sinks complete and before the run's meter is disposed (a last collection).</summary>
+    public void OnFinishing(Action callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        lock (_finishing) _finishing.Add(callback);
     }
 
     /// <summary>

@@ -34,6 +34,9 @@ public interface IReadingSink : IAsyncDisposable
     /// </summary>
     long? ConfirmedReadings => null;
 
+    /// <summary>Bytes written to the target so far (encoded, after compression), for sinks that count them; null otherwise. Thread-safe.</summary>
+    long? BytesWritten => null;
+
     /// <summary>Where the sink's data is and how much of it is complete, for the run report; null when there is nothing to say.</summary>
     string? Location => null;
 }

@@ -26,15 +26,20 @@ internal sealed class SinkRunner : IDisposable
     private long _dropped;
     private long _written;
     private long _failed;
+    private long _retried;
+    private readonly int _queueCapacity;
+    private readonly Diagnostics.RunMetrics? _metrics;
     private volatile string? _error;
     private volatile bool _sinkFailed;
     private volatile bool _aborted;
     private volatile bool _finished;
     private Task? _task;
 
-    public SinkRunner(IReadingSink sink, SinkOptions options)
+    public SinkRunner(IReadingSink sink, SinkOptions options, Diagnostics.RunMetrics? metrics = null)
     {
         Sink = sink;
+        _metrics = metrics;
+        _queueCapacity = Math.Max(1, options.QueueCapacity);
         _parallelism = Math.Max(1, options.Parallelism);
         var queue = new BoundedChannelOptions(Math.Max(1, options.QueueCapacity))
         {
@@ -67,6 +72,12 @@ internal sealed class SinkRunner : IDisposable
 
     /// <summary>True once a write has failed for good (an interruption alone does not count).</summary>
     public bool Failed => _sinkFailed;
+
+    /// <summary>Write attempts retried after an error.</summary>
+    public long Retries => Interlocked.Read(ref _retried);
+
+    /// <summary>How full the queue of batches is, 0 to 1.</summary>
+    public double QueueFill => _queue.Reader.CanCount ? Math.Min(1, _queue.Reader.Count / (double)_queueCapacity) : 0;
 
     /// <summary>Readings the sink has confirmed as delivered.</summary>
     public long Delivered => Sink.ConfirmedReadings ?? Interlocked.Read(ref _written);
@@ -247,12 +258,14 @@ internal sealed class SinkRunner : IDisposable
     {
         TimeSpan delay = _retryDelay;
         Exception? first = null;
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         for (int attempt = 0; ; attempt++)
         {
             try
             {
                 await Sink.WriteAsync(batch, _abort.Token).ConfigureAwait(false);
                 Interlocked.Add(ref _written, batch.Readings);
+                _metrics?.RecordWrite(Sink.Name, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 return;
             }
             catch (OperationCanceledException) when (_abort.IsCancellationRequested)
@@ -276,6 +289,7 @@ internal sealed class SinkRunner : IDisposable
                     Interlocked.Add(ref _failed, batch.Readings);
                     return;
                 }
+                Interlocked.Increment(ref _retried);
                 try
                 {
                     // Jitter only spreads retries in time; it never changes what is written.
