@@ -12,12 +12,12 @@ internal static class CliApp
     /// environment variables (the process's when null).
     /// </summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Stream? consoleStream = null, RunSignals? signals = null,
-        Func<string, string?>? environment = null)
+        Func<string, string?>? environment = null, TerminalInfo? terminal = null)
     {
         var root = new RootCommand("IotSim: a fast, reproducible load generator for industrial IoT sensor data.");
         // The sink types this program ships: each target project registers its provider here, in one call.
         SinkRegistry sinks = SinkRegistry.CreateDefault().Register(new Postgres.PostgresSinkProvider()).Register(new Sqlite.SqliteSinkProvider()).Register(new Http.InfluxSinkProvider()).Register(new Parquet.ParquetSinkProvider()).Register(new Parquet.DeltaSinkProvider()).Register(new Kafka.KafkaSinkProvider());
-        root.Subcommands.Add(RunCommand.Create(output, error, consoleStream, signals, sinks, environment));
+        root.Subcommands.Add(RunCommand.Create(output, error, consoleStream, signals, sinks, environment, terminal));
         root.Subcommands.Add(BenchCommand.Create(output, error, environment));
         root.Subcommands.Add(KafkaMockCommand.Create(output, error));
         foreach (Command c in InfoCommands.Create(output, error, sinks))

@@ -6,6 +6,7 @@ internal static class Program
     {
         // First thing: a signal must never find the process without its handler.
         using var signals = new RunSignals(Console.Error);
-        return await CliApp.RunAsync(args, Console.Out, Console.Error, signals: signals).ConfigureAwait(false);
+        var terminal = new TerminalInfo(OutputIsTerminal: !Console.IsOutputRedirected, ErrorIsTerminal: !Console.IsErrorRedirected);
+        return await CliApp.RunAsync(args, Console.Out, Console.Error, signals: signals, terminal: terminal).ConfigureAwait(false);
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using IotSim.Core;
+using IotSim.Core.Diagnostics;
 using IotSim.Core.Scenarios;
 using IotSim.Core.Simulation;
 using IotSim.Core.Sinks;
@@ -34,8 +35,18 @@ internal static class RunCommand
         Description = "After Ctrl-C or SIGTERM, how long queued readings are still delivered before the run stops at once (default 10s).",
     };
 
+    private static readonly OptionSpec s_progress = new()
+    {
+        Key = "progress",
+        Flag = "--progress",
+        Kind = OptionKind.Duration,
+        MinDuration = TimeSpan.Zero,
+        MaxDuration = TimeSpan.FromHours(1),
+        Description = "When standard error is not a terminal, print one progress line this often (default 5s; 0 turns them off). On a terminal a live view is shown instead. -q turns both off.",
+    };
+
     public static Command Create(TextWriter output, TextWriter error, Stream? consoleStream, RunSignals? signals, SinkRegistry sinkTypes,
-        Func<string, string?>? environment = null)
+        Func<string, string?>? environment = null, TerminalInfo? terminal = null)
     {
         var scenarioArg = new Argument<string?>("scenario") { Description = "Scenario YAML file (optional; see init-config; else $IOTSIM_CONFIG or $CONFIG_FILE).", Arity = ArgumentArity.ZeroOrOne };
         var overrides = new ScenarioOptions(environment);
@@ -49,10 +60,12 @@ internal static class RunCommand
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Do not print the summary." };
         var logLevel = ScenarioOptions.Make(LogLevel);
         var watch = new Option<bool>("--watch") { Description = "Reload the scenario file when it changes: anomaly settings, sensor parameters, the rate profile and speed apply from the next batch; an invalid edit is reported and the running settings stay." };
+        var progress = ScenarioOptions.Make(s_progress);
+        var reportFile = new Option<string?>("--report") { Description = "Also write a report of the run to this file: .json, .md or .html (one self-contained page with plots), by its extension." };
 
         var command = new Command("run", "Generate sensor readings and send them to sinks.") { scenarioArg };
         foreach (Option o in overrides.All) command.Options.Add(o);
-        foreach (Option o in new Option[] { sinks, outputDir, outputFormat, format, rotation, compression, drain, quiet, logLevel, watch }) command.Options.Add(o);
+        foreach (Option o in new Option[] { sinks, outputDir, outputFormat, format, rotation, compression, drain, quiet, logLevel, watch, progress, reportFile }) command.Options.Add(o);
 
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -73,6 +86,8 @@ internal static class RunCommand
                 throw new ConfigException(null, 0, "--watch", "--watch reloads a scenario file: name one (or set IOTSIM_CONFIG)");
             }
             if (parse.GetValue(drain) is { } d && signals is not null) signals.DrainTimeout = ScenarioOptions.ParseDuration(s_drainTimeout, d);
+            TimeSpan progressEvery = parse.GetValue(progress) is { } pe ? ScenarioOptions.ParseDuration(s_progress, pe) : TimeSpan.FromSeconds(5);
+            string? reportPath = parse.GetValue(reportFile) is { } rf ? RunReportFile.CheckPath(rf) : null;
 
             CheckTargets(scenario, parse.GetValue(outputDir) is not null);
             var simulator = new Simulator(scenario);
@@ -88,6 +103,16 @@ internal static class RunCommand
 
             CancellationToken stop = signals?.Stop ?? cancellationToken;
             CancellationToken abort = signals?.Abort ?? CancellationToken.None;
+            using var monitor = new RunMonitor(simulator);
+            var startedAt = DateTimeOffset.UtcNow;
+            // A live table only where it cannot mix with data: stderr a terminal, and no console sink writing to one.
+            bool live = terminal is { ErrorIsTerminal: true } && !(terminal.OutputIsTerminal && scenario.Sinks.Any(o => o.Type == "console"));
+            using var viewing = new CancellationTokenSource();
+            bool showing = summary && (live || progressEvery > TimeSpan.Zero);
+            Task view = showing ? new LiveView(monitor, error, live, progressEvery).ShowAsync(viewing.Token) : Task.CompletedTask;
+            // One collector a second (or at each shorter progress interval) feeds the live view and the report's timeline.
+            TimeSpan collectEvery = !live && showing && progressEvery < TimeSpan.FromSeconds(1) ? progressEvery : TimeSpan.FromSeconds(1);
+            Task collecting = showing || reportPath is not null ? monitor.CollectEveryAsync(collectEvery, viewing.Token) : Task.CompletedTask;
             signals?.Arm();
             Task<RunReport> run = simulator.RunAsync(stop, abort);
             using var watching = new CancellationTokenSource();
@@ -95,12 +120,20 @@ internal static class RunCommand
             if (signals is not null && !await FinishesAfterAbortAsync(run, abort).ConfigureAwait(false))
             {
                 // A write that ignores cancellation (blocked on a pipe nobody reads): report what is known and leave.
+                await viewing.CancelAsync().ConfigureAwait(false);
+                await Task.WhenAll(view, collecting).ConfigureAwait(false);
                 if (summary) ReportPrinter.PrintAbandoned(simulator, error);
                 return signals.ExitCode ?? ExitCodes.SinkFailed;
             }
             RunReport report = await run.ConfigureAwait(false);
             await watching.CancelAsync().ConfigureAwait(false);
             await watcher.ConfigureAwait(false);
+            await viewing.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(view, collecting).ConfigureAwait(false);
+            if (reportPath is not null)
+            {
+                RunReportFile.Write(reportPath, new RunReportFile.Input(scenario, path, [.. parse.Tokens.Select(t => t.Value)], report, monitor.History, startedAt, DateTimeOffset.UtcNow));
+            }
             if (summary)
             {
                 ReportPrinter.Print(report, error);

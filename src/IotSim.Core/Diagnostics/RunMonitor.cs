@@ -79,7 +79,8 @@ public sealed class RunMonitor : IDisposable
             double dt = _latest is { } previous ? (elapsed - previous.Elapsed).TotalSeconds : elapsed.TotalSeconds;
             IReadOnlyList<SinkReport> reports = _simulator.SinkReports();
             var sinks = new List<SinkSnapshot>(_sinks.Count);
-            foreach (SinkState s in _sinks.Values)
+            // In the run's order of sinks, as the summary lists them.
+            foreach (SinkState s in _sinks.Values.OrderBy(x => IndexOf(reports, x.Name)))
             {
                 HistogramBase interval = s.Recorder.GetIntervalHistogram();
                 s.Total.Add(interval);
@@ -103,6 +104,24 @@ public sealed class RunMonitor : IDisposable
         }
     }
 
+    /// <summary>
+    /// Collects every <paramref name="interval"/> until <paramref name="cancellationToken"/> is cancelled. A run has one
+    /// collector (interval latencies and rates are since the previous collection); readers use <see cref="Latest"/>
+    /// and <see cref="History"/>.
+    /// </summary>
+    public async Task CollectEveryAsync(TimeSpan interval, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false)) Collect();
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped: the run's last collection is made as it ends.
+        }
+    }
+
     /// <inheritdoc/>
     public void Dispose() => _listener.Dispose();
 
@@ -112,6 +131,15 @@ public sealed class RunMonitor : IDisposable
             Ms(h.GetValueAtPercentile(99.9)), Ms(h.GetMaxValue()));
 
     private static double Ms(long micros) => micros / 1000.0;
+
+    private static int IndexOf(IReadOnlyList<SinkReport> reports, string name)
+    {
+        for (int i = 0; i < reports.Count; i++)
+        {
+            if (reports[i].Name == name) return i;
+        }
+        return int.MaxValue;
+    }
 
     private SinkState Sink(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
