@@ -18,6 +18,7 @@ internal static class CliApp
         // The sink types this program ships: each target project registers its provider here, in one call.
         SinkRegistry sinks = SinkRegistry.CreateDefault().Register(new Postgres.PostgresSinkProvider()).Register(new Sqlite.SqliteSinkProvider()).Register(new Http.InfluxSinkProvider()).Register(new Parquet.ParquetSinkProvider()).Register(new Parquet.DeltaSinkProvider()).Register(new Kafka.KafkaSinkProvider());
         root.Subcommands.Add(RunCommand.Create(output, error, consoleStream, signals, sinks, environment, terminal));
+        root.Subcommands.Add(PreviewCommand.Create(output, error, sinks, environment));
         root.Subcommands.Add(BenchCommand.Create(output, error, environment));
         root.Subcommands.Add(KafkaMockCommand.Create(output, error));
         foreach (Command c in InfoCommands.Create(output, error, sinks))
