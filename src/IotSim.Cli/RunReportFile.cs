@@ -21,7 +21,7 @@ internal static partial class RunReportFile
     /// <summary>The report's format version, the first field of the JSON.</summary>
     public const string Format = "iotsim-report/1";
 
-    private static readonly string[] s_extensions = [".json", ".md"];
+    private static readonly string[] s_extensions = [".json", ".md", ".html"];
 
     /// <summary>What a report is made of.</summary>
     public sealed record Input(Scenario Scenario, string? ScenarioPath, IReadOnlyList<string> Arguments, RunReport Report, IReadOnlyList<RunSnapshot> Timeline, DateTimeOffset Started, DateTimeOffset Ended);
@@ -48,6 +48,7 @@ internal static partial class RunReportFile
         string text = Path.GetExtension(path).ToLowerInvariant() switch
         {
             ".md" => Markdown(input),
+            ".html" => Html(input),
             _ => Json(input),
         };
         string temp = path + ".partial";

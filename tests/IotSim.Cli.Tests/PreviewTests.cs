@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Xml.Linq;
 using IotSim.Core.Scenarios;
 using IotSim.Core.Simulation;
@@ -149,8 +148,7 @@ public sealed class PreviewTests : IDisposable
     [Fact]
     public async Task Html_OpensInHeadlessChromium_WithTheCharts()
     {
-        const string chromium = "/usr/bin/chromium";
-        Assert.True(File.Exists(chromium), $"{chromium} is missing: install the chromium package (scripts/install-deps.sh does)");
+        HeadlessChromium.AssertInstalled();
         string scenario = AnomalousScenario();
         string html = Path.Combine(_dir, "p.html");
         CliResult r = await CliHarness.RunAsync("preview", scenario, "-o", html);
@@ -169,38 +167,18 @@ public sealed class PreviewTests : IDisposable
         string screenshot = Path.Combine(_dir, "shot.png");
         string profile = Path.Combine(_dir, "profile");
         string url = new Uri(html).AbsoluteUri;
-        (int shotCode, _, string shotError) = await Chromium(chromium, $"--screenshot={screenshot}", "--window-size=1200,900", $"--user-data-dir={profile}", url);
+        (int shotCode, _, string shotError) = await HeadlessChromium.RunAsync($"--screenshot={screenshot}", "--window-size=1200,900", $"--user-data-dir={profile}", url);
         Assert.True(shotCode == 0, shotError);
         Assert.True(File.Exists(screenshot), "no screenshot: " + shotError);
         PngTestDecoder.Image shot = PngTestDecoder.Decode(await File.ReadAllBytesAsync(screenshot));
         Assert.Equal((1200, 900), (shot.Width, shot.Height));
         Assert.True(Enumerable.Range(0, 200).Select(i => shot.Pixel(100 + i * 5, 300)).Distinct().Count() > 2, "the screenshot shows more than a blank page");
 
-        (int domCode, string dom, string domError) = await Chromium(chromium, "--dump-dom", $"--user-data-dir={profile}", url);
+        (int domCode, string dom, string domError) = await HeadlessChromium.RunAsync("--dump-dom", $"--user-data-dir={profile}", url);
         Assert.True(domCode == 0, domError);
         Assert.Contains("<svg", dom, StringComparison.Ordinal);
         Assert.Contains("class=\"chart\"", dom, StringComparison.Ordinal);
         Assert.Contains("crusher_1_motor_power", dom, StringComparison.Ordinal);
-    }
-
-    private static async Task<(int Code, string Output, string Error)> Chromium(string chromium, params string[] args)
-    {
-        var info = new ProcessStartInfo(chromium) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in (string[])["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-dev-shm-usage", .. args]) info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("chromium did not finish within 90 s: " + await error);
-        }
-        return (process.ExitCode, await output, await error);
     }
 
     [Theory]

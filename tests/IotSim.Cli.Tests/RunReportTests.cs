@@ -62,8 +62,37 @@ public sealed class RunReportTests : IDisposable
         Assert.Matches(@"\| file \| [0-9,]+ \| [0-9,]+ \| 0 \| 0 \|", md);
     }
 
+    [Fact]
+    public async Task HtmlReport_OpensInHeadlessChromium_WithItsPlots_AndTheSummarysTotals()
+    {
+        HeadlessChromium.AssertInstalled();
+        string report = Path.Combine(_dir, "r.html");
+        CliResult r = await CliHarness.RunAsync("run", Scenario(), "--report", report, "--progress", "0");
+        Assert.Equal(0, r.ExitCode);
+        string html = File.ReadAllText(report);
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("http://", html.Replace("http://www.w3.org/2000/svg", "", StringComparison.Ordinal), StringComparison.Ordinal); // nothing fetched from elsewhere
+        string row = r.Error.Split('\n').Single(l => l.StartsWith("file ", StringComparison.Ordinal));
+        string generated = row.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+        Assert.Contains($"generated {generated}, delivered {generated}, dropped 0, failed 0", html, StringComparison.Ordinal);
+
+        string screenshot = Path.Combine(_dir, "shot.png");
+        string profile = Path.Combine(_dir, "profile");
+        string url = new Uri(report).AbsoluteUri;
+        (int code, _, string error) = await HeadlessChromium.RunAsync($"--screenshot={screenshot}", "--window-size=1100,1200", $"--user-data-dir={profile}", url);
+        Assert.True(code == 0 && File.Exists(screenshot), error);
+        Assert.True(new FileInfo(screenshot).Length > 20_000, "the screenshot shows more than a blank page");
+        (int domCode, string dom, string domError) = await HeadlessChromium.RunAsync("--dump-dom", $"--user-data-dir={profile}", url);
+        Assert.True(domCode == 0, domError);
+        foreach (string title in new[] { "Readings per second", "Write latency, p50 and p99 of each second", "Queue fill and lag", "Anomalous readings injected (cumulative)" })
+        {
+            Assert.Contains($"data-title=\"{title}\"", dom, StringComparison.Ordinal);
+        }
+        Assert.Contains("data-series=\"file delivered\"", dom, StringComparison.Ordinal);
+    }
+
     [Theory]
-    [InlineData("r.txt", "allowed: .json, .md")]
+    [InlineData("r.txt", "allowed: .json, .md, .html")]
     [InlineData("no-such-folder/r.json", "does not exist")]
     public async Task ABadReportPath_IsRefusedBeforeTheRun_Exit2(string name, string problem)
     {

@@ -76,7 +76,15 @@ public sealed class RunMonitor : IDisposable
         {
             _listener.RecordObservableInstruments();
             TimeSpan elapsed = _clock.Elapsed;
-            double dt = _latest is { } previous ? (elapsed - previous.Elapsed).TotalSeconds : elapsed.TotalSeconds;
+            // Rates over at least half a second: a collection right after another (the run's last) would turn one
+            // file's completion into an absurd rate.
+            RunSnapshot? basis = null;
+            for (int i = _history.Count - 1; i >= 0; i--)
+            {
+                basis = _history[i];
+                if ((elapsed - basis.Elapsed).TotalSeconds >= 0.5) break;
+            }
+            double dt = basis is null ? elapsed.TotalSeconds : (elapsed - basis.Elapsed).TotalSeconds;
             IReadOnlyList<SinkReport> reports = _simulator.SinkReports();
             var sinks = new List<SinkSnapshot>(_sinks.Count);
             // In the run's order of sinks, as the summary lists them.
@@ -84,7 +92,7 @@ public sealed class RunMonitor : IDisposable
             {
                 HistogramBase interval = s.Recorder.GetIntervalHistogram();
                 s.Total.Add(interval);
-                SinkSnapshot? before = _latest?.Sinks.FirstOrDefault(x => x.Name == s.Name);
+                SinkSnapshot? before = basis?.Sinks.FirstOrDefault(x => x.Name == s.Name);
                 sinks.Add(new SinkSnapshot(
                     s.Name, s.Generated, s.Delivered, s.Dropped, s.Failed, s.Retries, s.Bytes, s.QueueFill,
                     GeneratedPerSecond: dt > 0 ? (s.Generated - (before?.Generated ?? 0)) / dt : 0,
