@@ -48,11 +48,12 @@ internal static class RunCommand
         var drain = ScenarioOptions.Make(s_drainTimeout);
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Do not print the summary." };
         var logLevel = ScenarioOptions.Make(LogLevel);
+        var monitor = MonitorOption.Create();
         var watch = new Option<bool>("--watch") { Description = "Reload the scenario file when it changes: anomaly settings, sensor parameters, the rate profile and speed apply from the next batch; an invalid edit is reported and the running settings stay." };
 
         var command = new Command("run", "Generate sensor readings and send them to sinks.") { scenarioArg };
         foreach (Option o in overrides.All) command.Options.Add(o);
-        foreach (Option o in new Option[] { sinks, outputDir, outputFormat, format, rotation, compression, drain, quiet, logLevel, watch }) command.Options.Add(o);
+        foreach (Option o in new Option[] { sinks, outputDir, outputFormat, format, rotation, compression, drain, quiet, logLevel, watch, monitor }) command.Options.Add(o);
 
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -64,7 +65,7 @@ internal static class RunCommand
             Scenario Load()
             {
                 Scenario loaded = path is null ? new Scenario() : ScenarioLoader.LoadFile(path, sinkTypes);
-                loaded = overrides.Apply(loaded, parse);
+                loaded = MonitorOption.Apply(overrides.Apply(loaded, parse), overrides.Value(parse, monitor));
                 return loaded with { Sinks = UniqueNames(ApplySinkOptions(loaded.Sinks, parse, sinkTypes, sinks, outputDir, outputFormat, format, rotation, compression)) };
             }
             Scenario scenario = Load();
@@ -86,6 +87,9 @@ internal static class RunCommand
                 simulator.AddSink(sinkTypes.Create(o, new SinkContext(scenario, consoleStream) { Environment = environment ?? Environment.GetEnvironmentVariable }), o);
             }
 
+            Monitoring.MonitorHost? monitoring = await MonitorOption.StartAsync(simulator, environment, error, level).ConfigureAwait(false);
+            await using var stopMonitoring = MonitorOption.Scope(monitoring).ConfigureAwait(false);
+
             CancellationToken stop = signals?.Stop ?? cancellationToken;
             CancellationToken abort = signals?.Abort ?? CancellationToken.None;
             signals?.Arm();
@@ -99,6 +103,7 @@ internal static class RunCommand
                 return signals.ExitCode ?? ExitCodes.SinkFailed;
             }
             RunReport report = await run.ConfigureAwait(false);
+            monitoring?.Finish(report);
             await watching.CancelAsync().ConfigureAwait(false);
             await watcher.ConfigureAwait(false);
             if (summary)
