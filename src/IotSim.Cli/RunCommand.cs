@@ -59,13 +59,14 @@ internal static class RunCommand
         var drain = ScenarioOptions.Make(s_drainTimeout);
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Do not print the summary." };
         var logLevel = ScenarioOptions.Make(LogLevel);
+        var monitor = MonitorOption.Create();
         var watch = new Option<bool>("--watch") { Description = "Reload the scenario file when it changes: anomaly settings, sensor parameters, the rate profile and speed apply from the next batch; an invalid edit is reported and the running settings stay." };
         var progress = ScenarioOptions.Make(s_progress);
         var reportFile = new Option<string?>("--report") { Description = "Also write a report of the run to this file: .json, .md or .html (one self-contained page with plots), by its extension." };
 
         var command = new Command("run", "Generate sensor readings and send them to sinks.") { scenarioArg };
         foreach (Option o in overrides.All) command.Options.Add(o);
-        foreach (Option o in new Option[] { sinks, outputDir, outputFormat, format, rotation, compression, drain, quiet, logLevel, watch, progress, reportFile }) command.Options.Add(o);
+        foreach (Option o in new Option[] { sinks, outputDir, outputFormat, format, rotation, compression, drain, quiet, logLevel, watch, progress, reportFile, monitor }) command.Options.Add(o);
 
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -77,7 +78,7 @@ internal static class RunCommand
             Scenario Load()
             {
                 Scenario loaded = path is null ? new Scenario() : ScenarioLoader.LoadFile(path, sinkTypes);
-                loaded = overrides.Apply(loaded, parse);
+                loaded = MonitorOption.Apply(overrides.Apply(loaded, parse), overrides.Value(parse, monitor));
                 return loaded with { Sinks = UniqueNames(ApplySinkOptions(loaded.Sinks, parse, sinkTypes, sinks, outputDir, outputFormat, format, rotation, compression)) };
             }
             Scenario scenario = Load();
@@ -101,18 +102,21 @@ internal static class RunCommand
                 simulator.AddSink(sinkTypes.Create(o, new SinkContext(scenario, consoleStream) { Environment = environment ?? Environment.GetEnvironmentVariable }), o);
             }
 
+            Monitoring.MonitorHost? monitoring = await MonitorOption.StartAsync(simulator, environment, error, level).ConfigureAwait(false);
+            await using var stopMonitoring = MonitorOption.Scope(monitoring).ConfigureAwait(false);
+
             CancellationToken stop = signals?.Stop ?? cancellationToken;
             CancellationToken abort = signals?.Abort ?? CancellationToken.None;
-            using var monitor = new RunMonitor(simulator);
+            using var runMonitor = new RunMonitor(simulator);
             var startedAt = DateTimeOffset.UtcNow;
             // A live table only where it cannot mix with data: stderr a terminal, and no console sink writing to one.
             bool live = terminal is { ErrorIsTerminal: true } && !(terminal.OutputIsTerminal && scenario.Sinks.Any(o => o.Type == "console"));
             using var viewing = new CancellationTokenSource();
             bool showing = summary && (live || progressEvery > TimeSpan.Zero);
-            Task view = showing ? new LiveView(monitor, error, live, progressEvery).ShowAsync(viewing.Token) : Task.CompletedTask;
+            Task view = showing ? new LiveView(runMonitor, error, live, progressEvery).ShowAsync(viewing.Token) : Task.CompletedTask;
             // One collector a second (or at each shorter progress interval) feeds the live view and the report's timeline.
             TimeSpan collectEvery = !live && showing && progressEvery < TimeSpan.FromSeconds(1) ? progressEvery : TimeSpan.FromSeconds(1);
-            Task collecting = showing || reportPath is not null ? monitor.CollectEveryAsync(collectEvery, viewing.Token) : Task.CompletedTask;
+            Task collecting = showing || reportPath is not null ? runMonitor.CollectEveryAsync(collectEvery, viewing.Token) : Task.CompletedTask;
             signals?.Arm();
             Task<RunReport> run = simulator.RunAsync(stop, abort);
             using var watching = new CancellationTokenSource();
@@ -126,13 +130,14 @@ internal static class RunCommand
                 return signals.ExitCode ?? ExitCodes.SinkFailed;
             }
             RunReport report = await run.ConfigureAwait(false);
+            monitoring?.Finish(report);
             await watching.CancelAsync().ConfigureAwait(false);
             await watcher.ConfigureAwait(false);
             await viewing.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(view, collecting).ConfigureAwait(false);
             if (reportPath is not null)
             {
-                RunReportFile.Write(reportPath, new RunReportFile.Input(scenario, path, [.. parse.Tokens.Select(t => t.Value)], report, monitor.History, startedAt, DateTimeOffset.UtcNow));
+                RunReportFile.Write(reportPath, new RunReportFile.Input(scenario, path, [.. parse.Tokens.Select(t => t.Value)], report, runMonitor.History, startedAt, DateTimeOffset.UtcNow));
             }
             if (summary)
             {

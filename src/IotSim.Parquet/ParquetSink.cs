@@ -71,7 +71,7 @@ internal sealed record CompletedFile(string Path, string? PartitionIndustry, str
 /// With industry partitions, each industry has its own open file and row group. Delivered counts the readings of
 /// files under their final names. One writer.
 /// </summary>
-public sealed class ParquetSink : IReadingSink
+public sealed class ParquetSink : IReadingSink, ISinkStatistics
 {
     private readonly ParquetSinkOptions _options;
     private readonly List<string> _files = [];
@@ -100,6 +100,14 @@ public sealed class ParquetSink : IReadingSink
 
     /// <inheritdoc/>
     public string? Location => $"{_options.Path}: {_files.Count} file(s) complete ({ConfirmedReadings:N0} readings)";
+
+    /// <summary>The output folder, the completed files and their size on disk now.</summary>
+    public ValueTask<IReadOnlyDictionary<string, object>> StatisticsAsync(CancellationToken cancellationToken)
+    {
+        string[] files;
+        lock (_files) files = [.. _files];
+        return ValueTask.FromResult(FileStatistics.Of(_options.Path, files));
+    }
 
     /// <summary>Whether the files hold wide rows (known once open).</summary>
     internal bool Wide { get; private set; }
@@ -325,7 +333,7 @@ public sealed class ParquetSink : IReadingSink
             return;
         }
         File.Move(p.Partial!, p.Final!, overwrite: false);
-        _files.Add(p.Final!);
+        lock (_files) _files.Add(p.Final!);
         _completed.Add(new CompletedFile(p.Final!, p.Industry, p.Date, p.FileRows, p.FileReadings, new FileInfo(p.Final!).Length, p.MinTime, p.MaxTime, p.ValueNulls));
     }
 

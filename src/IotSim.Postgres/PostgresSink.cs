@@ -46,7 +46,7 @@ public sealed record PostgresSinkOptions
 /// written twice. Concurrent writers (the runner's parallelism) each take a pooled connection. Delivered counts
 /// committed rows only.
 /// </summary>
-public sealed class PostgresSink : IReadingSink
+public sealed class PostgresSink : IReadingSink, ISinkStatistics
 {
     private const int BufferBytes = 1 << 20;
 
@@ -237,6 +237,45 @@ public sealed class PostgresSink : IReadingSink
     public async ValueTask DisposeAsync()
     {
         if (_source is not null) await _source.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>How long <see cref="StatisticsAsync"/> waits for the server.</summary>
+    private static readonly TimeSpan s_statisticsTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The target (host, port, database; never the password), the table, its estimated rows (the planner's statistics)
+    /// and pg_total_relation_size, on a connection of its own with a short timeout.
+    /// </summary>
+    public async ValueTask<IReadOnlyDictionary<string, object>> StatisticsAsync(CancellationToken cancellationToken)
+    {
+        var stats = new Dictionary<string, object>(StringComparer.Ordinal) { ["target"] = Target, ["table"] = _options.Table };
+        if (_source is null) return stats;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(s_statisticsTimeout);
+        try
+        {
+            await using NpgsqlConnection connection = await _source.OpenConnectionAsync(timeout.Token).ConfigureAwait(false);
+            // reltuples is -1 until the table is analysed; the statistics collector's live tuples move with each commit.
+            await using var command = new NpgsqlCommand(
+                "SELECT GREATEST(c.reltuples::bigint, COALESCE(s.n_live_tup, 0)), pg_total_relation_size(c.oid) FROM pg_class c "
+                + "LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid WHERE c.oid = to_regclass($1)", connection);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = CopyLayout.Quote(_options.Table) });
+            await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(timeout.Token).ConfigureAwait(false);
+            if (await reader.ReadAsync(timeout.Token).ConfigureAwait(false))
+            {
+                stats["rows_estimate"] = reader.GetInt64(0);
+                stats["bytes"] = reader.GetInt64(1);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            stats["error"] = $"no answer within {s_statisticsTimeout.TotalSeconds:0} s";
+        }
+        catch (NpgsqlException e)
+        {
+            stats["error"] = Describe(e);
+        }
+        return stats;
     }
 
     /// <summary>

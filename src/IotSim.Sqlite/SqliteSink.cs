@@ -56,7 +56,7 @@ public sealed record SqliteSinkOptions
 /// the timestamp and the device's identity, are bound only when they change). A failed transaction rolls back and is
 /// retried whole; a retried batch resumes after its last committed transaction. Delivered counts committed readings.
 /// </summary>
-public sealed class SqliteSink : IReadingSink
+public sealed class SqliteSink : IReadingSink, ISinkStatistics
 {
     private readonly SqliteSinkOptions _options;
     private readonly ConcurrentDictionary<long, int> _committedTransactions = new();
@@ -78,6 +78,32 @@ public sealed class SqliteSink : IReadingSink
 
     /// <inheritdoc/>
     public long? ConfirmedReadings => Interlocked.Read(ref _committed);
+
+    /// <summary>
+    /// The database file's size (page_count × page_size) and the table's rows (its largest rowid: cheap, exact while
+    /// nothing is deleted), read on a connection of their own, read-only, so the writer is not disturbed (WAL).
+    /// </summary>
+    public ValueTask<IReadOnlyDictionary<string, object>> StatisticsAsync(CancellationToken cancellationToken)
+    {
+        var stats = new Dictionary<string, object>(StringComparer.Ordinal) { ["path"] = _options.Path };
+        if (_layout is not { } layout || !File.Exists(_options.Path)) return ValueTask.FromResult<IReadOnlyDictionary<string, object>>(stats);
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = _options.Path,
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = false,
+            DefaultTimeout = 2,
+        }.ToString());
+        connection.Open();
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = $"SELECT (SELECT page_count FROM pragma_page_count()) * (SELECT page_size FROM pragma_page_size()), (SELECT max(rowid) FROM {SqliteLayout.Quote(layout.Table)})";
+        using SqliteDataReader reader = command.ExecuteReader();
+        reader.Read();
+        stats["table"] = layout.Table;
+        stats["bytes"] = reader.GetInt64(0);
+        stats["rows"] = reader.IsDBNull(1) ? 0L : reader.GetInt64(1);
+        return ValueTask.FromResult<IReadOnlyDictionary<string, object>>(stats);
+    }
 
     /// <inheritdoc/>
     public string? Location => _layout is null ? null : $"{_options.Path}: table {_layout.Table}, {ConfirmedReadings:N0} readings committed";

@@ -99,6 +99,10 @@ public static class OptionSpecs
     public static readonly OptionSpec RetryJitter = new() { Default = "0.2", Key = Sink + "retry_jitter", Kind = OptionKind.Number, Min = 0, Max = 1, Description = "Random share of each delay taken off, so many sinks do not retry in step." };
     public static readonly OptionSpec Parallelism = new() { Default = "1", Key = Sink + "parallelism", Kind = OptionKind.Integer, Min = 1, Max = 64, Description = "Concurrent writers, for sink types that support them (ordered sinks take 1)." };
     public static readonly OptionSpec SinkBatchSize = new() { Default = "the engine batch", Key = Sink + "batch_size", Kind = OptionKind.Integer, Min = 1, Max = 64 << 20, Description = "Readings per write call handed to the sink's target (an encoded chunk, a COPY, a message batch); distinct from the engine's batch (engine.batch_size)." };
+    public static readonly OptionSpec MonitorListen = new() { Key = "monitoring.listen", Flag = "--monitor", Kind = OptionKind.Text, MaxLength = 300, Description = "Serve the monitoring API and dashboard on HOST:PORT (127.0.0.1:8080; 0.0.0.0:8080 for every interface; port 0 picks a free port, printed at start)." };
+    public static readonly OptionSpec MonitorToken = new() { Key = "monitoring.token", Kind = OptionKind.Text, MaxLength = 4096, Description = "Bearer token every monitoring request must carry (Authorization: Bearer TOKEN); ${NAME} reads an environment variable. Never printed." };
+    public static readonly OptionSpec MonitorLagThreshold = new() { Default = "30s", Key = "monitoring.lag_threshold", Kind = OptionKind.Duration, MinDuration = TimeSpan.FromMilliseconds(1), MaxDuration = TimeSpan.FromDays(1), Description = "/healthz answers 503 while generation lags its schedule by more than this." };
+    public static readonly OptionSpec MonitorSamples = new() { Default = "100", Key = "monitoring.samples", Kind = OptionKind.Integer, Min = 1, Max = 10_000, Description = "Latest readings kept for /samplez." };
 #pragma warning restore CS1591
 
     /// <summary>The keys every sink takes, in the order of <see cref="SinkOptions.CommonKeys"/>.</summary>
@@ -118,6 +122,7 @@ public static class OptionSpecs
         AnomalyProbability, AnomalyMagnitude, Cyclic, CyclePeriod, CycleAmplitude, Precision, SensorInterval, SinkType,
         SinkName, ConsoleFormat, FileFormat, SinkPath, Rotation, MaxBytes, Compression, QueueCapacity, SinkBatchSize,
         MaxBuffer, FlushInterval, Backpressure, Retries, RetryDelay, RetryMaxDelay, RetryJitter, Parallelism,
+        MonitorListen, MonitorToken, MonitorLagThreshold, MonitorSamples,
     ];
 
     private static string[] IndustryChoices() => ["all", SensorCatalog.EnvironmentalProfile, .. SensorCatalog.Industries];

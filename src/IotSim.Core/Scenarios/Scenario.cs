@@ -72,6 +72,9 @@ public sealed record Scenario
     /// <summary>Where readings go; at least one.</summary>
     public IReadOnlyList<SinkOptions> Sinks { get; init; } = [new SinkOptions { Type = "console" }];
 
+    /// <summary>The monitoring HTTP API (off unless <see cref="MonitoringOptions.Listen"/> is set).</summary>
+    public MonitoringOptions Monitoring { get; init; } = new();
+
     /// <summary>Where each dotted key was set: its line in <see cref="SourcePath"/>, or the command-line flag that overrode it.</summary>
     internal IReadOnlyDictionary<string, KeyOrigin> Origins { get; init; } = new Dictionary<string, KeyOrigin>();
 

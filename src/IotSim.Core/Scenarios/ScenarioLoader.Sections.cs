@@ -27,6 +27,7 @@ public static partial class ScenarioLoader
                     "anomalies" => scenario with { Anomalies = Anomalies(e) },
                     "dirty" => scenario with { Dirty = Dirty(e) },
                     "sinks" => scenario with { Sinks = Sinks(e) },
+                    "monitoring" => scenario with { Monitoring = Monitoring(e) },
                     _ => throw new InvalidOperationException("unhandled key " + e.Key),
                 };
             }
@@ -309,6 +310,29 @@ public static partial class ScenarioLoader
                 fields.Add(name);
             }
             return DeviceFields.Normalize(fields);
+        }
+
+        private MonitoringOptions Monitoring(Entry section)
+        {
+            var options = new MonitoringOptions();
+            foreach (Entry e in Entries(section.Value, section.Path, MonitoringKeys))
+            {
+                options = e.Key switch
+                {
+                    "listen" => options with { Listen = Listen(e) },
+                    "token" => options with { Token = NonEmpty(e.Value, e.Path) },
+                    "lag_threshold" => options with { LagThreshold = Duration(e.Value, e.Path, OptionSpecs.MonitorLagThreshold) },
+                    "samples" => options with { Samples = Int32(e.Value, e.Path, OptionSpecs.MonitorSamples) },
+                    _ => throw new InvalidOperationException("unhandled key " + e.Key),
+                };
+            }
+            return options;
+        }
+
+        private string Listen(Entry e)
+        {
+            string text = NonEmpty(e.Value, e.Path);
+            return MonitoringOptions.ParseListen(text, out _, out _) is { } problem ? throw Fail(e.Value, e.Path, problem) : text;
         }
 
         private DirtyOptions Dirty(Entry section)

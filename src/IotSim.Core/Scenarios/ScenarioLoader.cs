@@ -10,7 +10,7 @@ namespace IotSim.Core.Scenarios;
 /// </summary>
 public static partial class ScenarioLoader
 {
-    internal static readonly string[] RootKeys = ["seed", "fleet", "custom_sensors", "time", "engine", "output", "anomalies", "dirty", "sinks"];
+    internal static readonly string[] RootKeys = ["seed", "fleet", "custom_sensors", "time", "engine", "output", "anomalies", "dirty", "sinks", "monitoring"];
     internal static readonly string[] FleetKeys = ["industries", "devices", "interval", "device"];
     internal static readonly string[] DeviceKeys = ["id_prefix", "manufacturer", "model", "firmware", "id_style", "number_of_cities", "identity_file"];
     internal static readonly string[] CustomSensorsKeys = ["industry", "csv", "sensors"];
@@ -28,6 +28,7 @@ public static partial class ScenarioLoader
     internal static readonly string[] AnomaliesKeys = ["enabled", "probability_scale", "types"];
     internal static readonly string[] DirtyKeys = ["late", "max_delay", "duplicates", "nulls", "clock_skew", "max_skew", "labels"];
     internal static readonly string[] AnomalyTypeKeys = ["enabled", "weight", "duration"];
+    internal static readonly string[] MonitoringKeys = ["listen", "token", "lag_threshold", "samples"];
 
 
 

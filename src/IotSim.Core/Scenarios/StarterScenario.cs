@@ -112,5 +112,11 @@ public static class StarterScenario
           #   max_bytes: 100MB             # or a new file after this many bytes
           # - type: null                   # discards readings, to measure generator throughput
 
+        # monitoring:                      # HTTP API and live dashboard while the run lasts (or: run --monitor 127.0.0.1:8080)
+        #   listen: 127.0.0.1:8080         # HOST:PORT; 0.0.0.0:8080 for every interface, port 0 picks a free one
+        #   token: ${IOTSIM_MONITOR_TOKEN} # requests must send "Authorization: Bearer TOKEN"
+        #   lag_threshold: 30s             # /healthz answers 503 beyond this lag
+        #   samples: 100                   # latest readings kept for /samplez
+
         """;
 }

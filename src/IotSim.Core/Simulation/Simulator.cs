@@ -89,6 +89,9 @@ public sealed class Simulator
         return this;
     }
 
+    /// <summary>The sinks added so far, in order (e.g. for a monitoring endpoint that asks them for statistics).</summary>
+    public IReadOnlyList<IReadingSink> Sinks => [.. _sinks.Select(s => s.Sink)];
+
     /// <summary>Time spent building the fleet (checking the scenario and initialising channel state).</summary>
     public TimeSpan Setup { get; private set; }
 

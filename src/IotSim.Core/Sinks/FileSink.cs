@@ -17,7 +17,7 @@ namespace IotSim.Core.Sinks;
 /// failure or an interruption (cut back to the last whole batch, and named in <see cref="Location"/>). Existing
 /// files of the same name are replaced. Allocation-free per batch after warm-up, except when a file is opened.
 /// </summary>
-public sealed partial class FileSink : IReadingSink
+public sealed partial class FileSink : IReadingSink, ISinkStatistics
 {
     /// <summary>Buffer size of the underlying file stream.</summary>
     public const int FileBufferSize = 1 << 20;
@@ -228,6 +228,16 @@ public sealed partial class FileSink : IReadingSink
     /// <inheritdoc/>
     public long? ConfirmedReadings => Interlocked.Read(ref _confirmed);
 
+    /// <summary>The output folder, the completed files and their size on disk now.</summary>
+    public ValueTask<IReadOnlyDictionary<string, object>> StatisticsAsync(CancellationToken cancellationToken) =>
+        ValueTask.FromResult(FileStatistics.Of(Directory, Snapshot(_files)));
+
+    /// <summary>A copy of <paramref name="files"/>, which the writer appends to under its lock.</summary>
+    internal static string[] Snapshot(List<string> files)
+    {
+        lock (files) return [.. files];
+    }
+
     /// <inheritdoc/>
     public string? Location
     {
@@ -379,7 +389,7 @@ public sealed partial class FileSink : IReadingSink
             _durableReadings = 0;
             throw;
         }
-        _files.Add(file.FinalPath);
+        lock (_files) _files.Add(file.FinalPath);
         _fileReadings.Add(_inFile);
         Interlocked.Add(ref _confirmed, _inFile);
         _inFile = 0;

@@ -46,39 +46,8 @@ public static class SinkSettings
     }
 
     /// <summary><paramref name="text"/> with every <c>${NAME}</c> read from the environment (<c>$$</c> a literal <c>$</c>); errors name <paramref name="key"/>.</summary>
-    private static string Expand(SinkOptions options, SinkContext context, string key, string text)
-    {
-        var result = new System.Text.StringBuilder(text.Length);
-        for (int i = 0; i < text.Length; i++)
-        {
-            if (text[i] != '$' || i + 1 >= text.Length)
-            {
-                result.Append(text[i]);
-            }
-            else if (text[i + 1] == '$')
-            {
-                result.Append('$');
-                i++;
-            }
-            else if (text[i + 1] == '{')
-            {
-                int end = text.IndexOf('}', i + 2);
-                if (end < 0) throw context.Error(options, key, "'${' without a closing '}' (write $$ for a literal $)");
-                string name = text[(i + 2)..end];
-                if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
-                {
-                    throw context.Error(options, key, $"'${{{Util.Excerpt.Of(name)}}}' is not an environment variable name (letters, digits and _)");
-                }
-                result.Append(context.Environment(name) ?? throw context.Error(options, key, $"the environment variable {name} is not set"));
-                i = end;
-            }
-            else
-            {
-                result.Append('$');
-            }
-        }
-        return result.ToString();
-    }
+    private static string Expand(SinkOptions options, SinkContext context, string key, string text) =>
+        Util.SecretText.Expand(text, context.Environment, problem => context.Error(options, key, problem));
 
     /// <summary>
     /// The name/value pairs of a map option (<see cref="OptionSpec.IsMap"/>): written as a YAML mapping, or as text of
