@@ -55,12 +55,13 @@ internal sealed class ScenarioOptions(Func<string, string?>? environment = null)
     public Option<string?> BatchSize { get; } = Make(OptionSpecs.BatchSize);
     public Option<string?> Simd { get; } = Make(OptionSpecs.Simd);
     public Option<string?> Shard { get; } = Make(OptionSpecs.Shard);
+    public Option<string?> Shards { get; } = Make(OptionSpecs.Shards);
     public Option<string?> Shape { get; } = Make(OptionSpecs.Shape);
     public Option<string?> IdentityFile { get; } = Make(OptionSpecs.IdentityFile);
     public Option<string?> DeviceFields { get; } = Make(OptionSpecs.DeviceFieldsSpec, description: "Identity fields each row carries after the device id, comma-separated ('all' for every one).");
 
     public IEnumerable<Option> All =>
-        [Seed, Industries, Devices, Interval, Start, Duration, End, Mode, Rate, Speed, Threads, BatchSize, Simd, Shard, Shape, IdentityFile, DeviceFields];
+        [Seed, Industries, Devices, Interval, Start, Duration, End, Mode, Rate, Speed, Threads, BatchSize, Simd, Shard, Shards, Shape, IdentityFile, DeviceFields];
 
     /// <summary>A text option for <paramref name="spec"/>'s flag, described with its allowed values.</summary>
     public static Option<string?> Make(OptionSpec spec, string? alias = null, string? description = null)
@@ -113,6 +114,7 @@ internal sealed class ScenarioOptions(Func<string, string?>? environment = null)
         if (Value(p, BatchSize) is ({ } batch, var batchFrom)) s = s.SetBy(OptionSpecs.BatchSize.Key, batchFrom) with { BatchSize = (int)Check(batchFrom, OptionSpecs.BatchSize.ParseInteger(batch, out long n), n) };
         if (Value(p, Simd) is ({ } simd, var simdFrom)) s = s.SetBy(OptionSpecs.Simd.Key, simdFrom) with { Simd = (SimdWidth)OptionSpecs.Simd.IndexOf(Check(simdFrom, OptionSpecs.Simd.ParseChoice(simd, out string w), w)) };
         if (Value(p, Shard) is ({ } shard, var shardFrom)) s = s.SetBy(OptionSpecs.Shard.Key, shardFrom) with { Shard = Check(shardFrom, OptionSpecs.Shard.ParseShard(shard, out Shard v), v) };
+        else if (SchedulerShard(p, s) is ({ } scheduled, var scheduledFrom)) s = s.SetBy(OptionSpecs.Shard.Key, scheduledFrom) with { Shard = scheduled };
         if (Value(p, Shape) is ({ } shape, var shapeFrom)) s = s.SetBy(OptionSpecs.Shape.Key, shapeFrom) with { Shape = Check(shapeFrom, OptionSpecs.Shape.ParseChoice(shape, out string v), v) == "wide" ? OutputShape.Wide : OutputShape.Narrow };
         if (Value(p, DeviceFields) is ({ } fields, var fieldsFrom))
         {
@@ -133,6 +135,52 @@ internal sealed class ScenarioOptions(Func<string, string?>? environment = null)
         }
         s = ApplySensorVariables(s);
         return s;
+    }
+
+    /// <summary>Variables in which schedulers hand each member of an array of jobs its index, in the order they are looked at.</summary>
+    public static readonly string[] IndexVariables = ["JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID", "AWS_BATCH_JOB_ARRAY_INDEX", "NOMAD_ALLOC_INDEX"];
+
+    /// <summary>
+    /// The shard a scheduler assigns, when neither <c>--shard</c> nor <c>IOTSIM_SHARD</c> is given: the index from the
+    /// first of <see cref="IndexVariables"/> that is set (a Slurm index counts from <c>SLURM_ARRAY_TASK_MIN</c>), the
+    /// count from <c>--shards</c> (or <c>IOTSIM_SHARDS</c>), else <c>SLURM_ARRAY_TASK_COUNT</c>, else the scenario
+    /// file's <c>engine.shard</c>. An index without a count is not used (NOMAD_ALLOC_INDEX is set for every Nomad job);
+    /// a count without an index is an error.
+    /// </summary>
+    private (Shard? Shard, string Source) SchedulerShard(ParseResult p, Scenario s)
+    {
+        (string? countText, string countFrom) = Value(p, Shards);
+        string? indexVariable = IndexVariables.FirstOrDefault(v => !string.IsNullOrWhiteSpace(_environment(v)));
+        int? count = countText is not null ? (int)Check(countFrom, OptionSpecs.Shards.ParseInteger(countText, out long n), n) : null;
+        if (count is null && indexVariable == "SLURM_ARRAY_TASK_ID" && _environment("SLURM_ARRAY_TASK_COUNT") is { Length: > 0 } slurmCount)
+        {
+            (count, countFrom) = ((int)Check("SLURM_ARRAY_TASK_COUNT", OptionSpecs.Shards.ParseInteger(slurmCount, out long c), c), "SLURM_ARRAY_TASK_COUNT");
+        }
+        if (indexVariable is null)
+        {
+            return count is null ? (null, "") : throw new ConfigException(null, 0, countFrom,
+                $"a shard count needs each process's index from its scheduler: none of {string.Join(", ", IndexVariables)} is set; or give --shard i/N");
+        }
+        if (count is null)
+        {
+            if (s.Shard.Count <= 1 || indexVariable != "JOB_COMPLETION_INDEX") return (null, "");
+            (count, countFrom) = (s.Shard.Count, OptionSpecs.Shard.Key);
+        }
+        string indexText = _environment(indexVariable)!.Trim();
+        if (!long.TryParse(indexText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long index))
+        {
+            throw new ConfigException(null, 0, indexVariable, $"expected a whole number, found '{Core.Util.Excerpt.Of(indexText)}'");
+        }
+        if (indexVariable == "SLURM_ARRAY_TASK_ID" && _environment("SLURM_ARRAY_TASK_MIN") is { Length: > 0 } minText
+            && long.TryParse(minText.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long min))
+        {
+            index -= min;
+        }
+        if (index < 0 || index >= count)
+        {
+            throw new ConfigException(null, 0, indexVariable, $"index {index} is not a shard of {count} ({countFrom}); allowed: 0 to {count - 1}");
+        }
+        return (new Shard((int)index, count.Value), $"{indexVariable} with {countFrom}");
     }
 
     /// <summary>

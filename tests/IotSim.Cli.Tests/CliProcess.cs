@@ -13,9 +13,10 @@ internal sealed partial class CliProcess : IDisposable
     private readonly StringBuilder _error = new();
     private readonly string _description;
 
-    private CliProcess(string fileName, IEnumerable<string> args, bool drainOutput)
+    private CliProcess(string fileName, IEnumerable<string> args, bool drainOutput, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         foreach (string a in args) info.ArgumentList.Add(a);
         _description = $"{fileName} {string.Join(' ', info.ArgumentList)}";
         _process = new Process { StartInfo = info };
@@ -38,6 +39,10 @@ internal sealed partial class CliProcess : IDisposable
 
     /// <summary>Starts <c>iotsim</c> with <paramref name="args"/>; its standard output is read and discarded.</summary>
     public static CliProcess Start(params string[] args) => new(Host, [Dll, .. args], drainOutput: true);
+
+    /// <summary>Starts <c>iotsim</c> with <paramref name="args"/> and <paramref name="environment"/> added to this process's; its standard output is discarded.</summary>
+    public static CliProcess StartWithEnvironment(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        new(Host, [Dll, .. args], drainOutput: true, environment);
 
     /// <summary>Starts <c>iotsim</c> with <paramref name="args"/>; the test reads <see cref="Output"/> itself, or never.</summary>
     public static CliProcess StartWithOutput(params string[] args) => new(Host, [Dll, .. args], drainOutput: false);
