@@ -21,7 +21,7 @@ internal static class CliApp
         root.Subcommands.Add(PreviewCommand.Create(output, error, sinks, environment));
         root.Subcommands.Add(BenchCommand.Create(output, error, environment));
         root.Subcommands.Add(KafkaMockCommand.Create(output, error));
-        foreach (Command c in InfoCommands.Create(output, error, sinks))
+        foreach (Command c in InfoCommands.Create(output, error, sinks, environment))
         {
             root.Subcommands.Add(c);
         }

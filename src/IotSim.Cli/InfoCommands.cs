@@ -10,7 +10,7 @@ namespace IotSim.Cli;
 /// <summary>Discovery commands: list-industries, list-sensors, list-sinks, init-config, validate, schema.</summary>
 internal static class InfoCommands
 {
-    public static IEnumerable<Command> Create(TextWriter output, TextWriter error, SinkRegistry sinks)
+    public static IEnumerable<Command> Create(TextWriter output, TextWriter error, SinkRegistry sinks, Func<string, string?>? environment = null)
     {
         var listIndustries = new Command("list-industries", "List the built-in industries with their sensor counts.");
         listIndustries.SetAction(_ =>
@@ -133,7 +133,7 @@ internal static class InfoCommands
             plan.CheckMemory(FleetPlan.AvailableBytes);
             foreach (SinkOptions sink in scenario.Sinks)
             {
-                _ = sinks.Create(sink, new SinkContext(scenario, Stream.Null));
+                _ = sinks.Create(sink, new SinkContext(scenario, Stream.Null) { Environment = environment ?? Environment.GetEnvironmentVariable });
             }
             RunCommand.CheckTargets(scenario, pathFromFlag: false);
             output.WriteLine($"{scenario.SourcePath}: valid");
