@@ -15,6 +15,7 @@ internal static class CliApp
         Func<string, string?>? environment = null, TerminalInfo? terminal = null)
     {
         var root = new RootCommand("IotSim: a fast, reproducible load generator for industrial IoT sensor data.");
+        VersionAction.Install(root, output);
         // The sink types this program ships: each target project registers its provider here, in one call.
         SinkRegistry sinks = SinkRegistry.CreateDefault().Register(new Postgres.PostgresSinkProvider()).Register(new Sqlite.SqliteSinkProvider()).Register(new Http.InfluxSinkProvider()).Register(new Parquet.ParquetSinkProvider()).Register(new Parquet.DeltaSinkProvider()).Register(new Kafka.KafkaSinkProvider());
         root.Subcommands.Add(RunCommand.Create(output, error, consoleStream, signals, sinks, environment, terminal));

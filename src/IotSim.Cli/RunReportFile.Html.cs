@@ -24,8 +24,8 @@ internal static partial class RunReportFile
             ("scenario SHA-256", ScenarioHash(input.ScenarioPath, input.Arguments)),
             ("seed", input.Scenario.Seed.ToString(CultureInfo.InvariantCulture)),
             ("fleet", $"{string.Join(", ", input.Scenario.Industries)} × {input.Scenario.Devices:N0} devices, shard {input.Scenario.Shard}, {input.Scenario.Mode.ToString().ToLowerInvariant()} mode"),
-            ("IotSim", Version),
-            ("machine", $"{CpuModel()}, {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {(NativeAot ? "NativeAOT" : "JIT")}, {r.Width}"),
+            ("IotSim", BuildInfo.InformationalVersion),
+            ("machine", $"{CpuModel()}, {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {(BuildInfo.NativeAot ? "NativeAOT" : "JIT")}, {r.Width}"),
             ("started / ended", $"{Iso(input.Started)} / {Iso(input.Ended)}"),
             ("generated", $"{r.Generated:N0} readings in {r.Wall.TotalSeconds:F3} s = {r.ReadingsPerSecond:N0} readings/s{(r.Interrupted ? " (interrupted)" : "")}"),
         };

@@ -65,12 +65,6 @@ internal static partial class RunReportFile
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
-    internal static string Version => typeof(RunReportFile).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
-        is [System.Reflection.AssemblyInformationalVersionAttribute v, ..] ? v.InformationalVersion : "unknown";
-
-    /// <summary>Whether this is the NativeAOT binary (nothing is compiled at run time) rather than a JIT build.</summary>
-    internal static bool NativeAot => System.Runtime.JitInfo.GetCompiledMethodCount() == 0;
-
     private static string CpuModel()
     {
         try
@@ -102,7 +96,7 @@ internal static partial class RunReportFile
         {
             w.WriteStartObject();
             w.WriteString("format", Format);
-            w.WriteString("version", Version);
+            w.WriteString("version", BuildInfo.InformationalVersion);
             w.WriteStartObject("scenario");
             if (input.ScenarioPath is { } file) w.WriteString("file", file);
             else w.WriteNull("file");
@@ -130,7 +124,7 @@ internal static partial class RunReportFile
             w.WriteString("cpu", CpuModel());
             w.WriteNumber("cores", Environment.ProcessorCount);
             w.WriteString("runtime", RuntimeInformation.FrameworkDescription);
-            w.WriteBoolean("native_aot", NativeAot);
+            w.WriteBoolean("native_aot", BuildInfo.NativeAot);
             w.WriteString("simd", r.Width.ToString());
             w.WriteBoolean("simd_accelerated", r.WidthAccelerated);
             w.WriteNumber("threads", r.Threads);
@@ -246,7 +240,7 @@ internal static partial class RunReportFile
         b.AppendLine(CultureInfo.InvariantCulture, $"| scenario SHA-256 | `{ScenarioHash(input.ScenarioPath, input.Arguments)}` |");
         b.AppendLine(CultureInfo.InvariantCulture, $"| seed | {s.Seed} |");
         b.AppendLine(CultureInfo.InvariantCulture, $"| fleet | {Cell(string.Join(", ", s.Industries))} × {s.Devices:N0} devices, shard {s.Shard}, {s.Mode.ToString().ToLowerInvariant()} mode |");
-        b.AppendLine(CultureInfo.InvariantCulture, $"| IotSim | {Cell(Version)} |");
+        b.AppendLine(CultureInfo.InvariantCulture, $"| IotSim | {Cell(BuildInfo.InformationalVersion)} |");
         b.AppendLine(CultureInfo.InvariantCulture, $"| machine | {Cell(CpuModel())}, {Environment.ProcessorCount} cores, {Cell(RuntimeInformation.OSDescription)}, {Cell(RuntimeInformation.FrameworkDescription)}, {r.Width} |");
         b.AppendLine(CultureInfo.InvariantCulture, $"| started / ended | {Iso(input.Started)} / {Iso(input.Ended)} |");
         b.AppendLine(CultureInfo.InvariantCulture, $"| generated | {r.Generated:N0} readings in {r.Wall.TotalSeconds:F3} s = {r.ReadingsPerSecond:N0} readings/s{(r.Interrupted ? " (interrupted)" : "")} |");

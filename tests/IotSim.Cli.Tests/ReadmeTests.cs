@@ -19,7 +19,7 @@ public sealed class ReadmeTests
         Assert.Equal(r.Output.ReplaceLineEndings("\n"), block);
     }
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
