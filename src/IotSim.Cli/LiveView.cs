@@ -139,7 +139,7 @@ internal sealed class LiveView
         var rows = new List<IRenderable> { new Markup(header.ToString()), table };
         foreach (SinkSnapshot k in s.Sinks.Where(k => k.Error is not null))
         {
-            rows.Add(new Markup($"[red]{Markup.Escape(k.Error!)}[/]"));
+            rows.Add(new Markup($"[red]{Markup.Escape(Core.Util.Redactor.Text(k.Error!))}[/]"));
         }
         return new Rows(rows);
     }

@@ -1,5 +1,6 @@
 using IotSim.Core.Simulation;
 using IotSim.Core.Sinks;
+using IotSim.Core.Util;
 
 namespace IotSim.Cli;
 
@@ -48,8 +49,9 @@ internal static class ReportPrinter
         foreach (SinkReport s in sinks)
         {
             w.WriteLine($"{s.Name,-16} {s.Generated,16:N0} {s.Delivered,16:N0} {s.Dropped,12:N0} {s.Failed,12:N0}{(s.Error is null ? "" : "  ERROR")}");
-            if (s.Location is not null) w.WriteLine($"  where: {s.Location}");
-            if (s.Error is not null) w.WriteLine($"  error: {s.Error}");
+            // Sinks' messages can quote their targets: any password in them is hidden.
+            if (s.Location is not null) w.WriteLine($"  where: {Redactor.Text(s.Location)}");
+            if (s.Error is not null) w.WriteLine($"  error: {Redactor.Text(s.Error)}");
         }
     }
 }

@@ -38,7 +38,7 @@ internal static partial class RunReportFile
         {
             LatencySummary l = last?.Sinks.FirstOrDefault(x => x.Name == k.Name)?.Total ?? default;
             facts.Add(($"sink {k.Name}", $"generated {k.Generated:N0}, delivered {k.Delivered:N0}, dropped {k.Dropped:N0}, failed {k.Failed:N0}; " +
-                $"write latency p50 {l.P50:F2} ms, p90 {l.P90:F2}, p99 {l.P99:F2}, p99.9 {l.P999:F2}, max {l.Max:F2}{(k.Error is null ? "" : $"; error: {k.Error}")}"));
+                $"write latency p50 {l.P50:F2} ms, p90 {l.P90:F2}, p99 {l.P99:F2}, p99.9 {l.P999:F2}, max {l.Max:F2}{(k.Error is null ? "" : $"; error: {Core.Util.Redactor.Text(k.Error)}")}"));
         }
 
         string[] sinks = last is null ? [] : [.. last.Sinks.Select(k => k.Name)];

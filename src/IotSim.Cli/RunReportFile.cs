@@ -8,6 +8,7 @@ using IotSim.Core.Diagnostics;
 using IotSim.Core.Scenarios;
 using IotSim.Core.Simulation;
 using IotSim.Core.Sinks;
+using IotSim.Core.Util;
 
 namespace IotSim.Cli;
 
@@ -168,9 +169,9 @@ internal static partial class RunReportFile
                 if (live?.Bytes is { } bytes) w.WriteNumber("bytes", bytes);
                 else w.WriteNull("bytes");
                 Latency(w, "latency_ms", live?.Total ?? default);
-                if (k.Location is { } where) w.WriteString("location", where);
+                if (k.Location is { } where) w.WriteString("location", Redactor.Text(where));
                 else w.WriteNull("location");
-                if (k.Error is { } error) w.WriteString("error", error);
+                if (k.Error is { } error) w.WriteString("error", Redactor.Text(error));
                 else w.WriteNull("error");
                 w.WriteEndObject();
             }
@@ -207,7 +208,7 @@ internal static partial class RunReportFile
             w.WriteEndArray();
 
             w.WriteStartArray("errors");
-            foreach (SinkReport k in r.Sinks.Where(k => k.Error is not null)) w.WriteStringValue(k.Error);
+            foreach (SinkReport k in r.Sinks.Where(k => k.Error is not null)) w.WriteStringValue(Redactor.Text(k.Error!));
             w.WriteEndArray();
             w.WriteEndObject();
         }
@@ -287,7 +288,7 @@ internal static partial class RunReportFile
             b.AppendLine();
             b.AppendLine("## Errors");
             b.AppendLine();
-            foreach (SinkReport k in r.Sinks.Where(k => k.Error is not null)) b.AppendLine(CultureInfo.InvariantCulture, $"- {Cell(k.Error!)}");
+            foreach (SinkReport k in r.Sinks.Where(k => k.Error is not null)) b.AppendLine(CultureInfo.InvariantCulture, $"- {Cell(Redactor.Text(k.Error!))}");
         }
         return b.ToString();
     }

@@ -7,6 +7,7 @@ using IotSim.Core.Diagnostics;
 using IotSim.Core.Scenarios;
 using IotSim.Core.Simulation;
 using IotSim.Core.Sinks;
+using IotSim.Core.Util;
 
 namespace IotSim.Monitoring;
 

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace IotSim.Monitoring;
+namespace IotSim.Core.Util;
 
 /// <summary>
 /// Hides secrets in settings before they leave the process: whole values of keys that name a secret (password, secret,

@@ -1,4 +1,6 @@
-namespace IotSim.Monitoring.Tests;
+using IotSim.Core.Util;
+
+namespace IotSim.Core.Tests.Util;
 
 public sealed class RedactorTests
 {
