@@ -2,13 +2,14 @@
 # Cross-compiles the linux-arm64 NativeAOT binary on an x64 Debian host, runs it under qemu-user and checks that its
 # files are byte-identical to the x64 binary's for the same scenario (CSV and JSON Lines, narrow and wide).
 # Usage: scripts/arm64-check.sh [X64_BINARY]   (default: publishes linux-x64 into artifacts/aot first)
-# Installs gcc-aarch64-linux-gnu, libc6-dev-arm64-cross, binutils-aarch64-linux-gnu, qemu-user and clang when missing.
+# Installs gcc-aarch64-linux-gnu, libc6-dev-arm64-cross, binutils-aarch64-linux-gnu, qemu-user, clang and file when
+# missing.
 # Exits 1 on any difference, naming the files that differ.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-packages=(clang gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu qemu-user)
+packages=(file clang gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu qemu-user)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -28,6 +29,9 @@ if [ -z "$x64" ]; then
 fi
 dotnet publish src/IotSim.Cli -c Release -r linux-arm64 -p:PublishAot=true -o artifacts/aot-arm64 -nologo -v q
 arm64=(qemu-aarch64 -L /usr/aarch64-linux-gnu artifacts/aot-arm64/iotsim)
+for f in iotsim libe_sqlite3.so librdkafka.so; do
+  file -bL "artifacts/aot-arm64/$f" | grep -q 'ARM aarch64' || { echo "arm64 check: artifacts/aot-arm64/$f is not an aarch64 ELF"; exit 1; }
+done
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
