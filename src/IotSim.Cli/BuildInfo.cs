@@ -40,7 +40,7 @@ internal static class BuildInfo
     /// highest x86-64 level (or Arm64 extensions) this machine offers as the JIT sees it (DOTNET_Enable* settings apply).
     /// </summary>
     public static string InstructionSet => NativeAot
-        ? $"{(Metadata("IotSimInstructionSet") is { Length: > 0 } isa ? isa : "default")} (compiled in)"
+        ? $"{(Metadata("IotSimInstructionSet") is { Length: > 0 } isa ? isa : RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? "armv8.0-a, the default" : "the default")} (compiled in)"
         : $"{MachineInstructionSet()} (this machine, JIT)";
 
     /// <summary>The kernel width a run with <c>simd: auto</c> uses, and whether it is accelerated; what <c>iotsim bench</c> reports.</summary>
