@@ -121,20 +121,37 @@ internal static class RunCommand
             Task<RunReport> run = simulator.RunAsync(stop, abort);
             using var watching = new CancellationTokenSource();
             Task watcher = parse.GetValue(watch) ? WatchAsync(path!, Load, simulator, level, error, watching.Token) : Task.CompletedTask;
-            if (signals is not null && !await FinishesAfterAbortAsync(run, abort).ConfigureAwait(false))
+            // The view, the collector and the watcher end with the run, however it ends (a sink refusing to open throws).
+            async Task StopShowingAsync()
             {
-                // A write that ignores cancellation (blocked on a pipe nobody reads): report what is known and leave.
+                await watching.CancelAsync().ConfigureAwait(false);
                 await viewing.CancelAsync().ConfigureAwait(false);
-                await Task.WhenAll(view, collecting).ConfigureAwait(false);
-                if (summary) ReportPrinter.PrintAbandoned(simulator, error);
-                return signals.ExitCode ?? ExitCodes.SinkFailed;
+                try
+                {
+                    await Task.WhenAll(view, collecting, watcher).ConfigureAwait(false);
+                }
+                catch (IOException)
+                {
+                    // Standard error closed under the view: the run's outcome still counts, and the report is still written.
+                }
             }
-            RunReport report = await run.ConfigureAwait(false);
+            RunReport report;
+            try
+            {
+                if (signals is not null && !await FinishesAfterAbortAsync(run, abort).ConfigureAwait(false))
+                {
+                    // A write that ignores cancellation (blocked on a pipe nobody reads): report what is known and leave.
+                    await StopShowingAsync().ConfigureAwait(false);
+                    if (summary) ReportPrinter.PrintAbandoned(simulator, error);
+                    return signals.ExitCode ?? ExitCodes.SinkFailed;
+                }
+                report = await run.ConfigureAwait(false);
+            }
+            finally
+            {
+                await StopShowingAsync().ConfigureAwait(false);
+            }
             monitoring?.Finish(report);
-            await watching.CancelAsync().ConfigureAwait(false);
-            await watcher.ConfigureAwait(false);
-            await viewing.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(view, collecting).ConfigureAwait(false);
             if (reportPath is not null)
             {
                 RunReportFile.Write(reportPath, new RunReportFile.Input(scenario, path, [.. parse.Tokens.Select(t => t.Value)], report, runMonitor.History, startedAt, DateTimeOffset.UtcNow));
@@ -147,7 +164,7 @@ internal static class RunCommand
             {
                 foreach (SinkReport s in report.Sinks)
                 {
-                    if (s.Error is not null) await error.WriteLineAsync($"error: {s.Error}").ConfigureAwait(false);
+                    if (s.Error is not null) await error.WriteLineAsync($"error: {Core.Util.Redactor.Text(s.Error)}").ConfigureAwait(false);
                 }
             }
             if (signals?.ExitCode is { } interrupted) return interrupted;

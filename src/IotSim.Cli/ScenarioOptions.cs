@@ -113,7 +113,15 @@ internal sealed class ScenarioOptions(Func<string, string?>? environment = null)
         if (Value(p, Threads) is ({ } threads, var threadsFrom)) s = s.SetBy(OptionSpecs.Threads.Key, threadsFrom) with { Threads = (int)Check(threadsFrom, OptionSpecs.Threads.ParseInteger(threads, out long n), n) };
         if (Value(p, BatchSize) is ({ } batch, var batchFrom)) s = s.SetBy(OptionSpecs.BatchSize.Key, batchFrom) with { BatchSize = (int)Check(batchFrom, OptionSpecs.BatchSize.ParseInteger(batch, out long n), n) };
         if (Value(p, Simd) is ({ } simd, var simdFrom)) s = s.SetBy(OptionSpecs.Simd.Key, simdFrom) with { Simd = (SimdWidth)OptionSpecs.Simd.IndexOf(Check(simdFrom, OptionSpecs.Simd.ParseChoice(simd, out string w), w)) };
-        if (Value(p, Shard) is ({ } shard, var shardFrom)) s = s.SetBy(OptionSpecs.Shard.Key, shardFrom) with { Shard = Check(shardFrom, OptionSpecs.Shard.ParseShard(shard, out Shard v), v) };
+        if (Value(p, Shard) is ({ } shard, var shardFrom))
+        {
+            Shard given = Check(shardFrom, OptionSpecs.Shard.ParseShard(shard, out Shard v), v);
+            if (Value(p, Shards) is ({ } shards, var shardsFrom) && long.TryParse(shards.Trim(), System.Globalization.CultureInfo.InvariantCulture, out long n) && n != given.Count)
+            {
+                throw new ConfigException(null, 0, shardsFrom, $"says {n} shards but {shardFrom} says {given.Count}; give one of them");
+            }
+            s = s.SetBy(OptionSpecs.Shard.Key, shardFrom) with { Shard = given };
+        }
         else if (SchedulerShard(p, s) is ({ } scheduled, var scheduledFrom)) s = s.SetBy(OptionSpecs.Shard.Key, scheduledFrom) with { Shard = scheduled };
         if (Value(p, Shape) is ({ } shape, var shapeFrom)) s = s.SetBy(OptionSpecs.Shape.Key, shapeFrom) with { Shape = Check(shapeFrom, OptionSpecs.Shape.ParseChoice(shape, out string v), v) == "wide" ? OutputShape.Wide : OutputShape.Narrow };
         if (Value(p, DeviceFields) is ({ } fields, var fieldsFrom))
@@ -144,8 +152,8 @@ internal sealed class ScenarioOptions(Func<string, string?>? environment = null)
     /// The shard a scheduler assigns, when neither <c>--shard</c> nor <c>IOTSIM_SHARD</c> is given: the index from the
     /// first of <see cref="IndexVariables"/> that is set (a Slurm index counts from <c>SLURM_ARRAY_TASK_MIN</c>), the
     /// count from <c>--shards</c> (or <c>IOTSIM_SHARDS</c>), else <c>SLURM_ARRAY_TASK_COUNT</c>, else the scenario
-    /// file's <c>engine.shard</c>. An index without a count is not used (NOMAD_ALLOC_INDEX is set for every Nomad job);
-    /// a count without an index is an error.
+    /// file's <c>engine.shard</c>. An index without a count is an error (every job would generate the whole fleet), except
+    /// NOMAD_ALLOC_INDEX, which Nomad sets for every job and which counts only with a count; a count without an index is an error.
     /// </summary>
     private (Shard? Shard, string Source) SchedulerShard(ParseResult p, Scenario s)
     {
@@ -163,7 +171,14 @@ internal sealed class ScenarioOptions(Func<string, string?>? environment = null)
         }
         if (count is null)
         {
-            if (s.Shard.Count <= 1 || indexVariable != "JOB_COMPLETION_INDEX") return (null, "");
+            // Nomad sets its index for every job, sharded or not; any other index means an array of jobs, and without a
+            // count every member would generate the whole fleet: refused rather than duplicated.
+            if (indexVariable == "NOMAD_ALLOC_INDEX") return (null, "");
+            if (indexVariable != "JOB_COMPLETION_INDEX" || s.Shard.Count <= 1)
+            {
+                throw new ConfigException(null, 0, indexVariable,
+                    $"is set, so this process is one of an array of jobs, but the shard count is not: set IOTSIM_SHARDS (or --shards) to the number of jobs{(indexVariable == "JOB_COMPLETION_INDEX" ? " (the Job's completions)" : "")}, or give --shard i/N");
+            }
             (count, countFrom) = (s.Shard.Count, OptionSpecs.Shard.Key);
         }
         string indexText = _environment(indexVariable)!.Trim();

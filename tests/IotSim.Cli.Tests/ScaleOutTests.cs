@@ -40,8 +40,12 @@ public sealed partial class ScaleOutTests : IDisposable
     public async Task Precedence_CommandLine_ThenIotSimShard_ThenTheSchedulersIndex_ThenTheFile()
     {
         var indexed = new Dictionary<string, string> { ["JOB_COMPLETION_INDEX"] = "2", ["IOTSIM_SHARDS"] = "4" };
-        Assert.Equal("1/5", await ShardOf(indexed, "--shard", "1/5"));
-        Assert.Equal("3/8", await ShardOf(new(indexed) { ["IOTSIM_SHARD"] = "3/8" }));
+        Assert.Equal("1/5", await ShardOf(new Dictionary<string, string> { ["JOB_COMPLETION_INDEX"] = "2" }, "--shard", "1/5"));
+        // Two counts that disagree are refused, not guessed between.
+        CliResult both = await CliHarness.RunWithEnvironmentAsync(indexed, [.. s_run, "--shard", "1/5"]);
+        Assert.Equal(2, both.ExitCode);
+        Assert.Contains("'IOTSIM_SHARDS': says 4 shards but --shard says 5", both.Error, StringComparison.Ordinal);
+        Assert.Equal("3/8", await ShardOf(new() { ["JOB_COMPLETION_INDEX"] = "2", ["IOTSIM_SHARD"] = "3/8" }));
         // The file's engine.shard gives the count when the Indexed Job's index is all the environment has.
         string yaml = Path.Combine(_dir, "s.yaml");
         File.WriteAllText(yaml, "fleet: { industries: [mining], devices: 10 }\nengine: { shard: 0/6 }\ntime: { duration: 1s }\nsinks: [ { type: null } ]\n");
@@ -55,10 +59,12 @@ public sealed partial class ScaleOutTests : IDisposable
     [InlineData("JOB_COMPLETION_INDEX", "x", "4", "'JOB_COMPLETION_INDEX': expected a whole number, found 'x'")]
     [InlineData(null, null, "4", "'--shards': a shard count needs each process's index from its scheduler: none of JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID, AWS_BATCH_JOB_ARRAY_INDEX, NOMAD_ALLOC_INDEX is set; or give --shard i/N")]
     [InlineData("JOB_COMPLETION_INDEX", "0", "0", "'--shards': 0 is out of range; allowed: 1 to 100000000")]
-    public async Task BadIndexOrCount_Exit2_NamingTheVariableOrFlag(string? variable, string? index, string shards, string expected)
+    [InlineData("AWS_BATCH_JOB_ARRAY_INDEX", "1", null, "'AWS_BATCH_JOB_ARRAY_INDEX': is set, so this process is one of an array of jobs, but the shard count is not: set IOTSIM_SHARDS (or --shards) to the number of jobs, or give --shard i/N")]
+    [InlineData("JOB_COMPLETION_INDEX", "1", null, "'JOB_COMPLETION_INDEX': is set, so this process is one of an array of jobs, but the shard count is not: set IOTSIM_SHARDS (or --shards) to the number of jobs (the Job's completions), or give --shard i/N")]
+    public async Task BadIndexOrCount_Exit2_NamingTheVariableOrFlag(string? variable, string? index, string? shards, string expected)
     {
         var environment = variable is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [variable] = index! };
-        CliResult r = await CliHarness.RunWithEnvironmentAsync(environment, [.. s_run, "--shards", shards]);
+        CliResult r = await CliHarness.RunWithEnvironmentAsync(environment, shards is null ? s_run : [.. s_run, "--shards", shards]);
         Assert.Equal(2, r.ExitCode);
         Assert.Equal($"error: {expected}", r.Error.Trim());
     }

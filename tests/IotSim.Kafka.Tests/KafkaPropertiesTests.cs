@@ -31,8 +31,17 @@ public sealed class KafkaPropertiesTests
     }
 
     [Fact]
-    public void TheTextForm_GivesTheSamePairs() =>
-        Assert.Equal(new Dictionary<string, string> { ["acks"] = "all", ["linger.ms"] = "5" }, Pairs(" \"acks=all; linger.ms=5\""));
+    public void TheTextForm_GivesTheSamePairs_ASecretWithSeparatorsStaysWhole() =>
+        Assert.Equal(new Dictionary<string, string> { ["acks"] = "all", ["linger.ms"] = "5", ["sasl.password"] = "p;w=1" },
+            Pairs(" \"acks=all; linger.ms=5; sasl.password=${KAFKA_PW}\"", name => name == "KAFKA_PW" ? "p;w=1" : null));
+
+    [Fact]
+    public void ATextPairWithoutEquals_IsNamedByItsPlace_NeverQuoted()
+    {
+        var e = Assert.Throws<ConfigException>(() => Pairs(" \"acks=all; sasl.password:hunter2\""));
+        Assert.Contains("pair 2 of 2 is not name=value", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", e.Message, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void AnUnsetVariable_NamesTheEntryAndItsLine_NeverAValue()
@@ -46,7 +55,7 @@ public sealed class KafkaPropertiesTests
     [Theory]
     [InlineData("\n      acks: [all]\n", "sinks[0].properties.acks", "expected a text, number or boolean value")]
     [InlineData("\n      acks: all\n      acks: 1\n", null, "Duplicate key acks")] // YAML's own check, with the line
-    [InlineData(" \"acks\"", "sinks[0].properties", "is not name=value")]
+    [InlineData(" \"acks\"", "sinks[0].properties", "pair 1 of 1 is not name=value")]
     public void BadEntries_AreRefusedAtTheirKey(string properties, string? key, string problem)
     {
         var e = Assert.Throws<ConfigException>(() => Pairs(properties));

@@ -287,7 +287,17 @@ public sealed class Simulator
             if (spanMs > 0 && planner.Finished) Interlocked.Exchange(ref _progressPpm, 1_000_000);
             Action[] finishing;
             lock (_finishing) finishing = [.. _finishing];
-            foreach (Action callback in finishing) callback();
+            foreach (Action callback in finishing)
+            {
+                try
+                {
+                    callback();
+                }
+                catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException or IOException)
+                {
+                    // An observer's last collection failed (e.g. disposed): the run's own cleanup still happens.
+                }
+            }
             // Unregister first: a late abort must not reach a disposed runner.
             onAbort.Dispose();
             runners.ForEach(r => r.Dispose());

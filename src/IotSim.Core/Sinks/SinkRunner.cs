@@ -265,8 +265,7 @@ internal sealed class SinkRunner : IDisposable
             {
                 await Sink.WriteAsync(batch, _abort.Token).ConfigureAwait(false);
                 Interlocked.Add(ref _written, batch.Readings);
-                _metrics?.RecordWrite(Sink.Name, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                return;
+                break;
             }
             catch (OperationCanceledException) when (_abort.IsCancellationRequested)
             {
@@ -303,5 +302,7 @@ internal sealed class SinkRunner : IDisposable
                 delay = delay * 2 < _retryMaxDelay ? delay * 2 : _retryMaxDelay;
             }
         }
+        // Outside the write's try: a listener's failure must not turn a delivered batch into a retried one.
+        _metrics?.RecordWrite(Sink.Name, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 }

@@ -61,13 +61,16 @@ public static class SinkSettings
         ArgumentNullException.ThrowIfNull(spec);
         string key = SinkRegistry.KeyOf(spec);
         var pairs = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (Secret(options, context, spec) is { } text)
+        if (options.Setting(key) is { } text)
         {
-            foreach (string pair in text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            // Split as written, then read ${NAME} in each value: a secret holding ';' or '=' stays whole, and an error
+            // names the pair's place, never its text (which may hold a password).
+            string[] written = text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            for (int i = 0; i < written.Length; i++)
             {
-                int eq = pair.IndexOf('=', StringComparison.Ordinal);
-                if (eq <= 0) throw context.Error(options, key, $"'{Util.Excerpt.Of(pair.Split('=')[0])}…' is not name=value (pairs are separated by ';', or write a mapping)");
-                pairs[pair[..eq].Trim()] = pair[(eq + 1)..].Trim();
+                int eq = written[i].IndexOf('=', StringComparison.Ordinal);
+                if (eq <= 0) throw context.Error(options, key, $"pair {i + 1} of {written.Length} is not name=value (pairs are separated by ';', or write a mapping)");
+                pairs[written[i][..eq].Trim()] = Expand(options, context, key, written[i][(eq + 1)..].Trim());
             }
         }
         string prefix = key + ".";
