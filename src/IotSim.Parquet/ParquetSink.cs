@@ -81,6 +81,7 @@ public sealed class ParquetSink : IReadingSink, ISinkStatistics
     private ParquetSchema? _schema;
     private DataField[] _fields = [];
     private long _confirmed;
+    private long _closedRows;
     private int _sequence;
 
     /// <summary>A sink with <paramref name="options"/>.</summary>
@@ -167,9 +168,15 @@ public sealed class ParquetSink : IReadingSink, ISinkStatistics
     {
         ArgumentNullException.ThrowIfNull(batch);
         if (_fleet is null) throw new InvalidOperationException($"{Name}: WriteAsync before OpenAsync");
+        long before = Gathered();
         try
         {
             foreach (Partition partition in _partitions) await WriteAsync(partition, batch, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not PermanentSinkException && Gathered() != before)
+        {
+            // Part of the batch is already in row groups or files: a retry would write that part twice.
+            throw new PermanentSinkException($"{Name}: writing failed after part of a batch was written ({e.Message}); not retried, so no reading is written twice", e);
         }
         finally
         {
@@ -196,6 +203,14 @@ public sealed class ParquetSink : IReadingSink, ISinkStatistics
             if (columns.Count == _options.RowGroupRows) await FlushRowGroupAsync(p, cancellationToken).ConfigureAwait(false);
             else if (_options.FileRows is { } m && p.FileRows + columns.Count >= m) await FlushRowGroupAsync(p, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Rows taken so far: in completed row groups of open files, gathered for the next ones, and in completed files.</summary>
+    private long Gathered()
+    {
+        long rows = _closedRows;
+        foreach (Partition p in _partitions) rows += p.FileRows + p.Columns.Count;
+        return rows;
     }
 
     /// <inheritdoc/>
@@ -332,9 +347,11 @@ public sealed class ParquetSink : IReadingSink, ISinkStatistics
             File.Delete(p.Partial!);
             return;
         }
+        _closedRows += p.FileRows;
         File.Move(p.Partial!, p.Final!, overwrite: false);
         lock (_files) _files.Add(p.Final!);
         _completed.Add(new CompletedFile(p.Final!, p.Industry, p.Date, p.FileRows, p.FileReadings, new FileInfo(p.Final!).Length, p.MinTime, p.MaxTime, p.ValueNulls));
+        p.FileRows = 0;
     }
 
     /// <summary>Hands the files completed since the last call to <see cref="ParquetSinkOptions.OnCompleted"/> together, then counts them delivered.</summary>
