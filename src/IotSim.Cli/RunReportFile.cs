@@ -168,7 +168,7 @@ internal static partial class RunReportFile
                 w.WriteNumber("retries", live?.Retries ?? 0);
                 if (live?.Bytes is { } bytes) w.WriteNumber("bytes", bytes);
                 else w.WriteNull("bytes");
-                Latency(w, "latency_ms", live?.Total ?? default);
+                (live?.Total ?? default).WriteJson(w, "latency_ms", decimals: 3);
                 if (k.Location is { } where) w.WriteString("location", Redactor.Text(where));
                 else w.WriteNull("location");
                 if (k.Error is { } error) w.WriteString("error", Redactor.Text(error));
@@ -199,7 +199,7 @@ internal static partial class RunReportFile
                     w.WriteNumber("delivered", k.Delivered);
                     w.WriteNumber("delivered_per_second", Math.Round(k.DeliveredPerSecond, 1));
                     w.WriteNumber("queue_fill", Math.Round(k.QueueFill, 4));
-                    Latency(w, "latency_ms", k.Interval);
+                    k.Interval.WriteJson(w, "latency_ms", decimals: 3);
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
@@ -213,18 +213,6 @@ internal static partial class RunReportFile
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
-    }
-
-    private static void Latency(Utf8JsonWriter w, string name, LatencySummary l)
-    {
-        w.WriteStartObject(name);
-        w.WriteNumber("count", l.Count);
-        w.WriteNumber("p50", Math.Round(l.P50, 3));
-        w.WriteNumber("p90", Math.Round(l.P90, 3));
-        w.WriteNumber("p99", Math.Round(l.P99, 3));
-        w.WriteNumber("p999", Math.Round(l.P999, 3));
-        w.WriteNumber("max", Math.Round(l.Max, 3));
-        w.WriteEndObject();
     }
 
     private static string Markdown(Input input)

@@ -166,26 +166,14 @@ public sealed partial class MonitorHost
             w.WriteNumber("generated_per_second", Math.Round(s.GeneratedPerSecond, 1));
             w.WriteNumber("delivered_per_second", Math.Round(s.DeliveredPerSecond, 1));
             w.WriteStartObject("latency_ms");
-            Latency(w, "interval", s.Interval);
-            Latency(w, "total", s.Total);
+            s.Interval.WriteJson(w, "interval");
+            s.Total.WriteJson(w, "total");
             w.WriteEndObject();
             if (s.Error is { } error) w.WriteString("error", Redactor.Text(error));
             else w.WriteNull("error");
             w.WriteEndObject();
         }
         w.WriteEndArray();
-    }
-
-    private static void Latency(Utf8JsonWriter w, string name, LatencySummary l)
-    {
-        w.WriteStartObject(name);
-        w.WriteNumber("count", l.Count);
-        w.WriteNumber("p50", l.P50);
-        w.WriteNumber("p90", l.P90);
-        w.WriteNumber("p99", l.P99);
-        w.WriteNumber("p999", l.P999);
-        w.WriteNumber("max", l.Max);
-        w.WriteEndObject();
     }
 
     /// <summary><c>/samplez?n=K</c>: the last K readings (all kept when n is absent).</summary>

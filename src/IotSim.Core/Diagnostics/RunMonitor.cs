@@ -216,7 +216,23 @@ public sealed class RunMonitor : IDisposable
 }
 
 /// <summary>Write-latency percentiles in milliseconds (all zero when no write happened).</summary>
-public readonly record struct LatencySummary(long Count, double P50, double P90, double P99, double P999, double Max);
+public readonly record struct LatencySummary(long Count, double P50, double P90, double P99, double P999, double Max)
+{
+    /// <summary>Writes the summary as the JSON object <paramref name="name"/> (count, p50, p90, p99, p999, max), each figure rounded to <paramref name="decimals"/> when given.</summary>
+    public void WriteJson(System.Text.Json.Utf8JsonWriter writer, string name, int? decimals = null)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        double R(double v) => decimals is { } d ? Math.Round(v, d) : v;
+        writer.WriteStartObject(name);
+        writer.WriteNumber("count", Count);
+        writer.WriteNumber("p50", R(P50));
+        writer.WriteNumber("p90", R(P90));
+        writer.WriteNumber("p99", R(P99));
+        writer.WriteNumber("p999", R(P999));
+        writer.WriteNumber("max", R(Max));
+        writer.WriteEndObject();
+    }
+}
 
 /// <summary>One sink at one collection.</summary>
 public sealed record SinkSnapshot(
